@@ -1,0 +1,25 @@
+# Runtime shared by every BEGAN config: mmagic's generative runtime plus what BEGAN needs.
+_base_ = ['mmagic::_base_/gen_default_runtime.py']
+
+# register mmbegan's models, hooks, metrics and wrappers (and its checkpoint-loading fix)
+custom_imports = dict(imports=['mmbegan'], allow_failed_imports=False)
+
+# mmagic's separate DDP, also on CPU/gloo (mmengine passes device_ids, which CPU DDP rejects)
+model_wrapper_cfg = dict(type='DeviceAwareSeparateDDP', broadcast_buffers=False, find_unused_parameters=False)
+
+# BEGANEquilibriumHook owns k_t: without it training stops at the first iteration with an error.
+# lr decay: halve both learning rates when the mean M_global of 500-iteration windows has not improved for
+# 10 windows (the stall rule of tensorpack's BEGAN), never below 2e-5 (carpedm20's floor, added after a
+# collapse caused by decaying too far).
+equilibrium_hook = dict(type='BEGANEquilibriumHook', lr_decay=True, window=500, patience=10, factor=0.5,
+                        min_lr=2e-5)
+# sample grids from fixed noise, so successive frames are comparable
+vis_hook = dict(type='VisualizationHook', interval=5000, fixed_input=True,
+                vis_kwargs_list=dict(type='GAN', name='fake_img'))
+custom_hooks = [equilibrium_hook, vis_hook]
+
+# k_t, m_global and balance are logged unsmoothed every logging step; m_global_avg is M_global averaged
+# over the last 100 iterations
+log_processor = dict(
+    type='LogProcessor', by_epoch=False,
+    custom_cfg=[dict(data_src='m_global', log_name='m_global_avg', method_name='mean', window_size=100)])

@@ -1,0 +1,5 @@
+"""High-level helpers of mmbegan: loading a trained model, interpolation and z-embedding."""
+from .interpolation import embed_images, slerp
+from .model_loading import load_model
+
+__all__ = ['embed_images', 'load_model', 'slerp']

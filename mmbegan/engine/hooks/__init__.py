@@ -1,0 +1,4 @@
+"""Training hooks of mmbegan."""
+from .began_equilibrium_hook import BEGANEquilibriumHook
+
+__all__ = ['BEGANEquilibriumHook']

@@ -1,0 +1,4 @@
+"""Optimizer wrappers of mmbegan."""
+from .bf16_autocast_optim_wrapper import BF16AutocastOptimWrapper, cpu_bf16_supported
+
+__all__ = ['BF16AutocastOptimWrapper', 'cpu_bf16_supported']

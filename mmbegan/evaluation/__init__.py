@@ -1,0 +1,6 @@
+"""Evaluation metrics of mmbegan, registered in mmagic's METRICS."""
+from .m_global import MGlobal
+from .offline_fid import OfflineFID
+from .offline_inception import offline_inception_path
+
+__all__ = ['MGlobal', 'OfflineFID', 'offline_inception_path']

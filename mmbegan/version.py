@@ -1,0 +1,2 @@
+"""Version of the mmbegan package."""
+__version__ = '0.1.0'

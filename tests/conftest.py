@@ -1,0 +1,26 @@
+"""Shared fixtures: a clean MessageHub / default scope per test and tiny image folders made on the fly."""
+import os
+
+import pytest
+
+from tests.helpers import write_images
+
+os.environ.setdefault('OMP_NUM_THREADS', '1')
+
+
+@pytest.fixture(autouse=True)
+def _fresh_mm_state():
+    """mmengine keeps global instances (MessageHub, DefaultScope, Visualizer); give each test its own."""
+    import mmbegan  # noqa: F401  registers modules and checkpoint globals
+    from mmengine.logging import MessageHub, MMLogger
+    from mmengine.registry import DefaultScope
+    from mmengine.visualization import Visualizer
+    yield
+    for manager in (MessageHub, DefaultScope, Visualizer, MMLogger):
+        manager._instance_dict.clear()
+
+
+@pytest.fixture
+def image_folder(tmp_path):
+    """Sixteen random 28×28 grayscale PNGs, the raw Fashion-MNIST layout."""
+    return write_images(tmp_path / 'imgs', 16, 28, channels=1)

@@ -1,0 +1,60 @@
+"""Shared helpers: tiny image folders and shrunken versions of the project's real configs."""
+import os
+import os.path as osp
+import uuid
+
+import numpy as np
+from mmengine.config import Config
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+FASHION_CFG = osp.join(REPO, 'configs/began/began_1xb16-20kiters_fashion-mnist-32x32.py')
+CELEBA_CFG = osp.join(REPO, 'configs/began_celeba.py')
+PYTHON = osp.join(REPO, '.venv/bin/python')
+
+
+def write_images(folder, num: int, size: int, channels: int = 3, seed: int = 0) -> str:
+    """Write ``num`` random PNGs of ``size``×``size`` with 1 or 3 channels; returns the folder."""
+    import cv2
+    os.makedirs(folder, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    for i in range(num):
+        shape = (size, size) if channels == 1 else (size, size, channels)
+        cv2.imwrite(osp.join(str(folder), f'{i:04d}.png'), rng.integers(0, 256, shape, dtype=np.uint8))
+    return str(folder)
+
+
+def tiny_config_file(folder, base_config: str, data_root: str, max_iters: int = 4, batch_size: int = 4,
+                     width: int = 4, extra: str = '') -> str:
+    """Write a config inheriting ``base_config`` shrunk to a seconds-long CPU run on ``data_root``.
+
+    ``extra`` is appended as config code (later assignments win). Returns the file path.
+    """
+    loader = (f"dict(batch_size={batch_size}, num_workers=0, persistent_workers=False, "
+              f"dataset=dict(data_root={str(data_root)!r}))")
+    text = f"""_base_ = [{base_config!r}]
+model = dict(generator=dict(base_channels={width}), discriminator=dict(base_channels={width}))
+train_dataloader = {loader}
+val_dataloader = {loader}
+test_dataloader = {loader}
+train_cfg = dict(max_iters={max_iters}, val_interval=10 ** 6)
+default_hooks = dict(checkpoint=dict(interval={max(1, max_iters // 2)}), logger=dict(interval=1))
+custom_hooks = [
+    dict(type='BEGANEquilibriumHook', window=2, patience=1),
+    dict(type='VisualizationHook', interval={max_iters}, fixed_input=True, n_samples=4,
+         vis_kwargs_list=dict(type='GAN', name='fake_img')),
+]
+randomness = dict(seed=0, diff_rank_seed=True)
+"""
+    os.makedirs(str(folder), exist_ok=True)
+    path = osp.join(str(folder), f'tiny_{uuid.uuid4().hex[:8]}.py')
+    with open(path, 'w') as f:
+        f.write(text + extra)
+    return path
+
+
+def tiny_cfg(config: str, work_dir, data_root: str, **kwargs) -> Config:
+    """Load a shrunk version of one of the project's configs with a unique experiment name."""
+    cfg = Config.fromfile(tiny_config_file(osp.join(str(work_dir), '..', 'cfgs'), config, data_root, **kwargs))
+    cfg.work_dir = str(work_dir)
+    cfg.experiment_name = f'test-{uuid.uuid4().hex[:8]}'
+    return cfg

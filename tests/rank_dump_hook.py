@@ -1,0 +1,37 @@
+"""A test-only hook: each rank writes its weights, k_t and raw / logged losses to ``<work_dir>/rank<r>.pth``.
+
+Imported by distributed tests through ``custom_imports`` so that they can compare what every rank holds.
+"""
+import os.path as osp
+
+import torch
+from mmagic.registry import HOOKS
+from mmengine.dist import get_rank
+from mmengine.hooks import Hook
+from mmengine.model import is_model_wrapper
+
+
+@HOOKS.register_module()
+class RankDumpHook(Hook):
+    """Record the model's raw train_step outputs (before any cross-rank averaging) and dump state at the end."""
+
+    def before_train(self, runner) -> None:
+        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        self.raw = []
+        train_step = model.train_step
+
+        def recording_train_step(data, optim_wrapper):
+            outputs = train_step(data, optim_wrapper)
+            self.raw.append({key: value.item() for key, value in outputs.items()})
+            return outputs
+
+        model.train_step = recording_train_step
+
+    def after_run(self, runner) -> None:
+        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        hub = runner.message_hub
+        logged = {key: hub.get_scalar(f'train/{key}').data[0].tolist()
+                  for key in ('loss_disc', 'loss_gen', 'recon_real', 'recon_fake', 'k_t')}
+        state = {key: value.clone() for key, value in model.state_dict().items()}
+        torch.save(dict(state_dict=state, raw=self.raw, logged=logged),
+                   osp.join(runner.work_dir, f'rank{get_rank()}.pth'))

@@ -1,0 +1,57 @@
+"""Evaluate a checkpoint with the config's test metrics, like mmagic's tools/test.py.
+
+    python tools/test.py CONFIG CHECKPOINT [--out metrics.json] [--work-dir DIR] [--cfg-options ...]
+"""
+import argparse
+import os.path as osp
+import sys
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+import mmengine  # noqa: E402
+from mmagic.utils import print_colored_log  # noqa: E402
+from mmengine.hooks import Hook  # noqa: E402
+from mmengine.runner import Runner  # noqa: E402
+
+from mmbegan.utils import init_cpu_distributed  # noqa: E402
+from mmbegan.utils.cli import add_common_args, check_work_dir, load_config  # noqa: E402
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description='Test (and evaluate) a model')
+    parser.add_argument('config', help='test config file path')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--out', help='write the metrics to this JSON/YAML file')
+    add_common_args(parser)
+    return parser.parse_args()
+
+
+class SaveMetricHook(Hook):
+    """Dump the test metrics to a file."""
+
+    def __init__(self, out: str):
+        self.out = out
+
+    def after_test_epoch(self, runner, metrics=None) -> None:
+        if metrics is not None:
+            mmengine.dump(metrics, self.out)
+
+
+def main() -> None:
+    args = parse_args()
+    if not osp.isfile(args.checkpoint):
+        raise FileNotFoundError(f'checkpoint not found: {args.checkpoint}')
+    cfg = load_config(args)
+    check_work_dir(cfg.work_dir)
+    cfg.load_from = args.checkpoint
+    init_cpu_distributed(args.launcher)
+    runner = Runner.from_cfg(cfg)
+    print_colored_log(f'Working directory: {cfg.work_dir}')
+    if args.out:
+        runner.register_hook(SaveMetricHook(args.out), 'LOWEST')
+    metrics = runner.test()
+    print_colored_log(f'Metrics: {metrics}')
+
+
+if __name__ == '__main__':
+    main()
