@@ -34,9 +34,14 @@ def tiny_config_file(folder, base_config: str, data_root: str, max_iters: int = 
     text = f"""_base_ = [{base_config!r}]
 model = dict(generator=dict(base_channels={width}), discriminator=dict(base_channels={width}))
 train_dataloader = {loader}
-val_dataloader = {loader}
 test_dataloader = {loader}
 train_cfg = dict(max_iters={max_iters}, val_interval=10 ** 6)
+val_cfg = None
+val_dataloader = None
+val_evaluator = None
+test_evaluator = dict(metrics=[dict(type='SWD', prefix='swd', fake_nums=8, sample_model='orig',
+                                    image_shape=({{{{_base_.model.generator.out_channels}}}}, {{{{_base_.model.generator.output_scale}}}},
+                                                 {{{{_base_.model.generator.output_scale}}}}))])
 default_hooks = dict(checkpoint=dict(interval={max(1, max_iters // 2)}), logger=dict(interval=1))
 custom_hooks = [
     dict(type='BEGANEquilibriumHook', window=2, patience=1),

@@ -57,7 +57,7 @@ def test_pickle_with_unexpected_global_is_refused(capsys):
     buf = io.BytesIO()
     torch.save({'state_dict': {}, 'meta': Evil()}, buf)
     buf.seek(0)
-    with pytest.raises(pickle.UnpicklingError, match='builtins.print'):
+    with pytest.raises(pickle.UnpicklingError, match='GLOBAL print was not an allowed global'):
         torch.load(buf)
     assert 'pwned' not in capsys.readouterr().out
 
@@ -69,9 +69,9 @@ class GetattrGadget:
 
 
 def test_getattr_gadget_is_refused():
-    """builtins.getattr is not allow-listed: it would reach arbitrary attributes of the allowed classes."""
+    """builtins.getattr is answered only for HistoryBuffer statistics, not for other attributes."""
     buf = io.BytesIO()
     torch.save({'meta': GetattrGadget()}, buf)
     buf.seek(0)
-    with pytest.raises(pickle.UnpicklingError, match='getattr'):
+    with pytest.raises(pickle.UnpicklingError, match="refusing getattr.*__subclasses__"):
         torch.load(buf)

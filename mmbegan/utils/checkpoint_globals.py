@@ -5,6 +5,8 @@ the argument, so its own checkpoints (which hold a ``HistoryBuffer`` and numpy a
 refused. Instead of disabling the safety for every load, we allow-list exactly the globals such checkpoints
 contain. A pickle that names any other global is still refused by torch, before anything is executed.
 """
+import pickle
+
 import numpy as np
 import torch
 from mmengine.logging import HistoryBuffer
@@ -17,6 +19,20 @@ def numpy_checkpoint_globals() -> list:
     return [multiarray._reconstruct, multiarray.scalar, np.ndarray, np.dtype, *dtype_classes]
 
 
+def history_buffer_getattr(obj, name: str):
+    """Stand-in for ``builtins.getattr`` during weights-only loading.
+
+    A pickled ``HistoryBuffer`` refers to its statistics methods as ``getattr(HistoryBuffer, 'mean')``; a
+    general getattr would let a crafted file reach any attribute of any allowed object, so only those
+    lookups are answered.
+    """
+    if obj is HistoryBuffer and name in HistoryBuffer._statistics_methods:
+        return getattr(obj, name)
+    raise pickle.UnpicklingError(f'refusing getattr({obj!r}, {name!r}) in a checkpoint: only HistoryBuffer '
+                                 f'statistics ({sorted(HistoryBuffer._statistics_methods)}) may be looked up')
+
+
 def register_checkpoint_globals() -> None:
     """Allow-list the globals of mmengine / mmagic checkpoints for torch's weights-only unpickler."""
-    torch.serialization.add_safe_globals([HistoryBuffer, *numpy_checkpoint_globals()])
+    torch.serialization.add_safe_globals(
+        [HistoryBuffer, *numpy_checkpoint_globals(), (history_buffer_getattr, 'builtins.getattr')])
