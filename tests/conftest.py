@@ -11,10 +11,11 @@ os.environ.setdefault('OMP_NUM_THREADS', '1')
 @pytest.fixture(autouse=True)
 def _fresh_mm_state():
     """mmengine keeps global instances (MessageHub, DefaultScope, Visualizer); give each test its own."""
-    import mmbegan  # noqa: F401  registers modules and checkpoint globals
     from mmengine.logging import MessageHub, MMLogger
     from mmengine.registry import DefaultScope
     from mmengine.visualization import Visualizer
+
+    import mmbegan  # noqa: F401  registers modules and checkpoint globals
     yield
     for manager in (MessageHub, DefaultScope, Visualizer, MMLogger):
         manager._instance_dict.clear()
