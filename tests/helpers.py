@@ -24,10 +24,11 @@ def write_images(folder, num: int, size: int, channels: int = 3, seed: int = 0) 
 
 
 def tiny_config_file(folder, base_config: str, data_root: str, max_iters: int = 4, batch_size: int = 4,
-                     width: int = 4, image_shape=(1, 32, 32), extra: str = '') -> str:
+                     width: int = 4, image_shape=(1, 32, 32), began: bool = True, extra: str = '') -> str:
     """Write a config inheriting ``base_config`` shrunk to a seconds-long CPU run on ``data_root``.
 
-    ``image_shape`` is the (C, H, W) the test metric expects; ``extra`` is appended as config code (later
+    ``image_shape`` is the (C, H, W) the test metric expects; ``began=False`` leaves out BEGAN's hook (for
+    other mmagic models); ``extra`` is appended as config code (later
     assignments win). Returns the file path.
     """
     loader = (f"dict(batch_size={batch_size}, num_workers=0, persistent_workers=False, "
@@ -44,7 +45,7 @@ test_evaluator = dict(metrics=[dict(type='SWD', prefix='swd', fake_nums=8, sampl
                                     image_shape={tuple(image_shape)!r})])
 default_hooks = dict(checkpoint=dict(interval={max(1, max_iters // 2)}), logger=dict(interval=1))
 custom_hooks = [
-    dict(type='BEGANEquilibriumHook', window=2, patience=1),
+    {"dict(type='BEGANEquilibriumHook', window=2, patience=1)," if began else ''}
     dict(type='VisualizationHook', interval={max_iters}, fixed_input=True, n_samples=4,
          vis_kwargs_list=dict(type='GAN', name='fake_img')),
 ]

@@ -19,6 +19,10 @@ def numpy_checkpoint_globals() -> list:
     return [multiarray._reconstruct, multiarray.scalar, np.ndarray, np.dtype, *dtype_classes]
 
 
+# HistoryBuffer registers these lazily (on first instantiation), so a fresh process may not list them yet.
+BUILTIN_STATISTICS = {'min', 'max', 'current', 'mean'}
+
+
 def history_buffer_getattr(obj, name: str):
     """Stand-in for ``builtins.getattr`` during weights-only loading.
 
@@ -26,10 +30,11 @@ def history_buffer_getattr(obj, name: str):
     general getattr would let a crafted file reach any attribute of any allowed object, so only those
     lookups are answered.
     """
-    if obj is HistoryBuffer and name in HistoryBuffer._statistics_methods:
+    allowed = BUILTIN_STATISTICS | set(HistoryBuffer._statistics_methods)
+    if obj is HistoryBuffer and name in allowed:
         return getattr(obj, name)
     raise pickle.UnpicklingError(f'refusing getattr({obj!r}, {name!r}) in a checkpoint: only HistoryBuffer '
-                                 f'statistics ({sorted(HistoryBuffer._statistics_methods)}) may be looked up')
+                                 f'statistics ({sorted(allowed)}) may be looked up')
 
 
 def register_checkpoint_globals() -> None:
