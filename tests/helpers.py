@@ -23,14 +23,20 @@ def write_images(folder, num: int, size: int, channels: int = 3, seed: int = 0) 
     return str(folder)
 
 
+BEGAN_HOOKS = ("dict(type='BEGANEquilibriumHook', window=2, patience=1), "
+               "dict(type='BEGANReconstructionHook', interval={interval}, n_samples=2),")
+
+
 def tiny_config_file(folder, base_config: str, data_root: str, max_iters: int = 4, batch_size: int = 4,
-                     width: int = 4, image_shape=(1, 32, 32), began: bool = True, extra: str = '') -> str:
+                     width: int = 4, image_shape=(1, 32, 32), began: bool = True, vis_interval: int = 0,
+                     extra: str = '') -> str:
     """Write a config inheriting ``base_config`` shrunk to a seconds-long CPU run on ``data_root``.
 
-    ``image_shape`` is the (C, H, W) the test metric expects; ``began=False`` leaves out BEGAN's hook (for
-    other mmagic models); ``extra`` is appended as config code (later
-    assignments win). Returns the file path.
+    Grids are written every ``vis_interval`` iterations (default: at the end); ``image_shape`` is the (C, H, W)
+    the test metric expects; ``began=False`` leaves out BEGAN's hooks (for other mmagic models); ``extra`` is
+    appended as config code (later assignments win). Returns the file path.
     """
+    vis_interval = vis_interval or max_iters
     loader = (f"dict(batch_size={batch_size}, num_workers=0, persistent_workers=False, "
               f"dataset=dict(data_root={str(data_root)!r}))")
     text = f"""_base_ = [{base_config!r}]
@@ -45,9 +51,10 @@ test_evaluator = dict(metrics=[dict(type='SWD', prefix='swd', fake_nums=8, sampl
                                     image_shape={tuple(image_shape)!r})])
 default_hooks = dict(checkpoint=dict(interval={max(1, max_iters // 2)}), logger=dict(interval=1))
 custom_hooks = [
-    {"dict(type='BEGANEquilibriumHook', window=2, patience=1)," if began else ''}
-    dict(type='VisualizationHook', interval={max_iters}, fixed_input=True, n_samples=4,
+    {BEGAN_HOOKS.format(interval=vis_interval) if began else ''}
+    dict(type='VisualizationHook', interval={vis_interval}, fixed_input=True, n_samples=4,
          vis_kwargs_list=dict(type='GAN', name='fake_img')),
+    dict(type='RandomStateHook'),
 ]
 randomness = dict(seed=0, diff_rank_seed=True)
 """

@@ -16,7 +16,11 @@ equilibrium_hook = dict(type='BEGANEquilibriumHook', lr_decay=True, window=500, 
 # sample grids from fixed noise, so successive frames are comparable
 vis_hook = dict(type='VisualizationHook', interval=5000, fixed_input=True,
                 vis_kwargs_list=dict(type='GAN', name='fake_img'))
-custom_hooks = [equilibrium_hook, vis_hook]
+# BEGAN's diagnostic: rows x, D(x), G(z), D(G(z)) for fixed x and z
+recon_hook = dict(type='BEGANReconstructionHook', interval=5000, n_samples=8)
+# RNG states of every rank in each checkpoint, so --resume continues the same noise stream
+rng_hook = dict(type='RandomStateHook')
+custom_hooks = [equilibrium_hook, vis_hook, recon_hook, rng_hook]
 
 # k_t, m_global and balance are logged unsmoothed every logging step; m_global_avg is M_global averaged
 # over the last 100 iterations

@@ -1,5 +1,6 @@
 """Training hooks of mmbegan."""
 from .began_equilibrium_hook import BEGANEquilibriumHook
 from .began_reconstruction_hook import BEGANReconstructionHook
+from .random_state_hook import RandomStateHook
 
-__all__ = ['BEGANEquilibriumHook', 'BEGANReconstructionHook']
+__all__ = ['BEGANEquilibriumHook', 'BEGANReconstructionHook', 'RandomStateHook']

@@ -1,0 +1,88 @@
+"""Random-number state in checkpoints, so a resumed run draws the same noise as an uninterrupted one."""
+import random
+from typing import List, Optional
+
+import numpy as np
+import torch
+from mmagic.registry import HOOKS
+from mmengine.dist import all_gather_object, get_rank, get_world_size
+from mmengine.hooks import CheckpointHook, Hook
+from mmengine.logging import print_log
+
+CHECKPOINT_KEY = 'rng_states'
+
+
+def capture_rng() -> dict:
+    """The torch (CPU and CUDA), numpy and Python RNG states of this process."""
+    state = dict(torch=torch.get_rng_state(), numpy=np.random.get_state(), python=random.getstate())
+    if torch.cuda.is_available() and torch.cuda.is_initialized():
+        state['cuda'] = torch.cuda.get_rng_state_all()
+    return state
+
+
+def restore_rng(state: dict) -> None:
+    """Set the states captured by :func:`capture_rng`."""
+    torch.set_rng_state(state['torch'])
+    np.random.set_state(state['numpy'])
+    random.setstate(state['python'])
+    if 'cuda' in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state['cuda'])
+
+
+@HOOKS.register_module()
+class RandomStateHook(Hook):
+    """Store every rank's RNG states in each checkpoint and restore them when training resumes.
+
+    mmengine checkpoints hold no RNG state: after a resume the noise draws of z_D, z_G differ from an
+    uninterrupted run. At iterations where CheckpointHook will save, this hook gathers the states of all ranks
+    (after every other RNG user of the iteration); the checkpoint stores them; on ``--resume`` each rank gets
+    its own state back before its first iteration. Validation runs with a saved-and-restored state, so
+    evaluating does not shift the training noise stream. ``load_from`` (fine-tuning) leaves the RNG seeded
+    by the config. The data sampler's position is restored by mmengine itself (it replays the sampler).
+    """
+
+    priority = 'LOW'  # after the hooks that sample (visualisation), before CheckpointHook (VERY_LOW)
+
+    def __init__(self):
+        self.states: Optional[List[dict]] = None
+        self.resumed: Optional[List[dict]] = None
+        self.before_val_state: Optional[dict] = None
+
+    @staticmethod
+    def checkpoint_due(runner) -> bool:
+        """Whether a CheckpointHook of ``runner`` saves at the end of this iteration."""
+        for hook in runner.hooks:
+            if isinstance(hook, CheckpointHook) and not hook.by_epoch and (
+                    hook.every_n_train_iters(runner, hook.interval) or hook.is_last_train_iter(runner)):
+                return True
+        return False
+
+    def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
+        if self.checkpoint_due(runner):
+            self.states = all_gather_object(capture_rng())
+
+    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        if self.states is not None:
+            checkpoint[CHECKPOINT_KEY] = self.states
+
+    def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        if runner._resume and CHECKPOINT_KEY in checkpoint:
+            states = checkpoint[CHECKPOINT_KEY]
+            if len(states) == get_world_size():
+                self.resumed = states
+            else:
+                print_log(f'checkpoint holds RNG states of {len(states)} ranks, this run has {get_world_size()}: '
+                          'noise draws continue from the config seed instead', logger='current')
+
+    def before_train_iter(self, runner, batch_idx: int, data_batch=None) -> None:
+        if self.resumed is not None:
+            restore_rng(self.resumed[get_rank()])
+            self.resumed = None
+
+    def before_val_epoch(self, runner) -> None:
+        self.before_val_state = capture_rng()
+
+    def after_val_epoch(self, runner, metrics=None) -> None:
+        if self.before_val_state is not None:
+            restore_rng(self.before_val_state)
+            self.before_val_state = None
