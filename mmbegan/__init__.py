@@ -5,6 +5,7 @@ registries and allow-lists the globals that mmengine checkpoints need under torc
 (which also covers mmagic's own tools and inferencers in the same process).
 """
 from .apis import *  # noqa: F401,F403
+from .datasets import *  # noqa: F401,F403
 from .engine import *  # noqa: F401,F403
 from .evaluation import *  # noqa: F401,F403
 from .models import *  # noqa: F401,F403

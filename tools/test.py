@@ -14,7 +14,7 @@ from mmengine.hooks import Hook  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from mmbegan.utils import init_cpu_distributed  # noqa: E402
-from mmbegan.utils.cli import add_common_args, check_work_dir, load_config  # noqa: E402
+from mmbegan.utils.cli import add_common_args, check_data_roots, check_work_dir, load_config  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -43,6 +43,7 @@ def main() -> None:
         raise FileNotFoundError(f'checkpoint not found: {args.checkpoint}')
     cfg = load_config(args)
     check_work_dir(cfg.work_dir)
+    check_data_roots(cfg, ('test_dataloader',))
     cfg.load_from = args.checkpoint
     init_cpu_distributed(args.launcher)
     runner = Runner.from_cfg(cfg)

@@ -13,7 +13,7 @@ from mmagic.utils import print_colored_log  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from mmbegan.utils import init_cpu_distributed  # noqa: E402
-from mmbegan.utils.cli import add_common_args, check_work_dir, enable_amp, load_config  # noqa: E402
+from mmbegan.utils.cli import add_common_args, check_data_roots, check_work_dir, enable_amp, load_config  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -31,6 +31,7 @@ def main() -> None:
     args = parse_args()
     cfg = load_config(args)
     check_work_dir(cfg.work_dir)
+    check_data_roots(cfg)
     if args.amp:
         print_colored_log(f'mixed precision: {enable_amp(cfg)}')
     if args.resume == 'auto':

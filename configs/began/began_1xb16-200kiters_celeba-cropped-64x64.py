@@ -13,7 +13,7 @@ model = dict(generator=dict(base_channels=64), discriminator=dict(base_channels=
 # tools/prepare_celeba.py writes its 64 px face crops here by default; it owns the crop, so the pipeline
 # only loads (no Resize: images of another size are an error, not silently rescaled)
 data_root = 'data/celeba-cropped/64x64'
-pipeline = [dict(type='LoadImageFromFile', key='gt'), dict(type='PackInputs')]
+pipeline = [dict(type='CheckedLoadImageFromFile', key='gt'), dict(type='PackInputs')]
 batch_size = 16  # the paper's batch size
 train_dataloader = dict(batch_size=batch_size, num_workers=2, dataset=dict(data_root=data_root, pipeline=pipeline))
 val_dataloader = dict(batch_size=batch_size, num_workers=2, dataset=dict(data_root=data_root, pipeline=pipeline))

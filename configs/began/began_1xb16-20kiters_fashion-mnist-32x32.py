@@ -10,7 +10,7 @@ model = dict(
 # 28 px images padded with 2 px of background (black, 0) to 32 px: no resizing
 data_root = 'data/fashion-mnist/train'
 pipeline = [
-    dict(type='LoadImageFromFile', key='gt', color_type='grayscale'),
+    dict(type='CheckedLoadImageFromFile', key='gt', color_type='grayscale'),
     dict(type='NumpyPad', keys='gt', padding=((2, 2), (2, 2), (0, 0))),
     dict(type='PackInputs'),
 ]

@@ -11,6 +11,7 @@ from mmengine.model import is_model_wrapper
 from mmengine.optim import OptimWrapper, OptimWrapperDict
 from torch import Tensor, nn
 
+from ..utils.checkpoint_check import check_checkpoint_fits
 from .began_generator import uniform_noise
 
 RECON_NORMS = ('l1', 'l2')
@@ -148,6 +149,13 @@ class BEGAN(BaseGAN):
                 self.generator_ema.sync_buffers(generator)
         else:
             self.generator_ema.sync_parameters(generator)
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs) -> None:
+        """Refuse a whole-model checkpoint of another architecture, naming the keys that differ (mmengine loads
+        with ``strict=False`` and would only warn, leaving a half-initialised model)."""
+        if prefix == '':
+            check_checkpoint_fits(self, state_dict)
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def reconstruct(self, img: Tensor) -> Tensor:
         """D(img) without gradients: what the discriminator sees (BEGAN's main diagnostic)."""

@@ -23,9 +23,9 @@ def state_dict_mismatches(model: nn.Module, state_dict: Dict[str, Tensor]) -> Li
     return lines
 
 
-def check_checkpoint_fits(model: nn.Module, state_dict: Dict[str, Tensor], source: str) -> None:
+def check_checkpoint_fits(model: nn.Module, state_dict: Dict[str, Tensor]) -> None:
     """Raise a ValueError that names the differing keys when ``state_dict`` was saved by another architecture."""
     lines = state_dict_mismatches(model, state_dict)
     if lines:
-        raise ValueError(f'checkpoint {source} does not match the model built from the config '
+        raise ValueError('the checkpoint does not match the model built from the config '
                          '(another architecture or config?):\n  ' + '\n  '.join(lines))

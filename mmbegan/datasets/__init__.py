@@ -1,0 +1,4 @@
+"""Data pieces of mmbegan."""
+from .transforms import CheckedLoadImageFromFile
+
+__all__ = ['CheckedLoadImageFromFile']
