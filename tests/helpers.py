@@ -49,12 +49,14 @@ val_dataloader = None
 val_evaluator = None
 test_evaluator = dict(metrics=[dict(type='SWD', prefix='swd', fake_nums=8, sample_model='orig',
                                     image_shape={tuple(image_shape)!r})])
-default_hooks = dict(checkpoint=dict(interval={max(1, max_iters // 2)}), logger=dict(interval=1))
+default_hooks = dict(checkpoint=dict(interval={max(1, max_iters // 2)}, backend_args=dict(backend='atomic_local')),
+                     logger=dict(interval=1))
 custom_hooks = [
     {BEGAN_HOOKS.format(interval=vis_interval) if began else ''}
     dict(type='VisualizationHook', interval={vis_interval}, fixed_input=True, n_samples=4,
          vis_kwargs_list=dict(type='GAN', name='fake_img')),
     dict(type='RandomStateHook'),
+    dict(type='PreemptionHook'),
 ]
 randomness = dict(seed=0, diff_rank_seed=True)
 """

@@ -12,6 +12,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from mmagic.utils import print_colored_log  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
+from mmbegan.engine.hooks.preemption_hook import PREEMPTED_EXIT_CODE, PreemptionHook  # noqa: E402
 from mmbegan.utils import init_cpu_distributed  # noqa: E402
 from mmbegan.utils.cli import add_common_args, check_data_roots, check_work_dir, enable_amp, load_config  # noqa: E402
 
@@ -45,6 +46,8 @@ def main() -> None:
     runner.train()
     print_colored_log(f'Log saved under {runner._log_dir}')
     print_colored_log(f'Checkpoint saved under {cfg.work_dir}')
+    if any(isinstance(hook, PreemptionHook) and hook.preempted for hook in runner.hooks):
+        sys.exit(PREEMPTED_EXIT_CODE)
 
 
 if __name__ == '__main__':

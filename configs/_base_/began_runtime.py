@@ -20,7 +20,12 @@ vis_hook = dict(type='VisualizationHook', interval=5000, fixed_input=True,
 recon_hook = dict(type='BEGANReconstructionHook', interval=5000, n_samples=8)
 # RNG states of every rank in each checkpoint, so --resume continues the same noise stream
 rng_hook = dict(type='RandomStateHook')
-custom_hooks = [equilibrium_hook, vis_hook, recon_hook, rng_hook]
+# on SIGTERM (pre-emption): finish the iteration, save a checkpoint, stop (exit code 143)
+preemption_hook = dict(type='PreemptionHook')
+custom_hooks = [equilibrium_hook, vis_hook, recon_hook, rng_hook, preemption_hook]
+
+# checkpoints are written to a temporary file and renamed: a crash mid-save never leaves a truncated iter_N.pth
+default_hooks = dict(checkpoint=dict(backend_args=dict(backend='atomic_local')))
 
 # k_t, m_global and balance are logged unsmoothed every logging step; m_global_avg is M_global averaged
 # over the last 100 iterations

@@ -24,6 +24,7 @@ custom_hooks = [
     dict(type='VisualizationHook', interval=1000, fixed_input=True, vis_kwargs_list=dict(type='GAN', name='fake_img')),
     dict(type='BEGANReconstructionHook', interval=1000, n_samples=8),
     dict(type='RandomStateHook'),
+    dict(type='PreemptionHook'),
 ]
 
 metrics = [
