@@ -10,9 +10,10 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import mmengine  # noqa: E402
 from mmagic.utils import print_colored_log  # noqa: E402
-from mmengine.hooks import Hook  # noqa: E402
+from mmengine.dist import is_main_process  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
+from mmbegan.apis import run_test  # noqa: E402
 from mmbegan.utils import init_cpu_distributed  # noqa: E402
 from mmbegan.utils.cli import add_common_args, check_data_roots, check_work_dir, load_config  # noqa: E402
 
@@ -26,17 +27,6 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-class SaveMetricHook(Hook):
-    """Dump the test metrics to a file."""
-
-    def __init__(self, out: str):
-        self.out = out
-
-    def after_test_epoch(self, runner, metrics=None) -> None:
-        if metrics is not None:
-            mmengine.dump(metrics, self.out)
-
-
 def main() -> None:
     args = parse_args()
     if not osp.isfile(args.checkpoint):
@@ -48,10 +38,11 @@ def main() -> None:
     init_cpu_distributed(args.launcher)
     runner = Runner.from_cfg(cfg)
     print_colored_log(f'Working directory: {cfg.work_dir}')
-    if args.out:
-        runner.register_hook(SaveMetricHook(args.out), 'LOWEST')
-    metrics = runner.test()
-    print_colored_log(f'Metrics: {metrics}')
+    metrics = run_test(runner)
+    if is_main_process():
+        print_colored_log(f'Metrics: {metrics}')
+        if args.out:
+            mmengine.dump(metrics, args.out)
 
 
 if __name__ == '__main__':

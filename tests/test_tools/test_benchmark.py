@@ -1,0 +1,28 @@
+"""tools/benchmark.py end to end on a shrunken Fashion-MNIST config (a smoke test of the tool, not of timings)."""
+import json
+import subprocess
+
+import pytest
+
+from tests.helpers import FASHION_CFG, PYTHON, REPO
+
+
+@pytest.mark.integration
+def test_benchmark_reports_every_quantity(tmp_path):
+    out = tmp_path / 'benchmark.json'
+    proc = subprocess.run(
+        [PYTHON, 'tools/benchmark.py', FASHION_CFG, '--work-dir', str(tmp_path / 'work'), '--out', str(out),
+         '--synthetic-data', '16', '--iters', '3', '--warmup', '1', '--repeats', '1',
+         '--cfg-options', 'model.generator.base_channels=4', 'model.discriminator.base_channels=4',
+         'train_dataloader.batch_size=4', 'train_dataloader.num_workers=0',
+         'train_dataloader.persistent_workers=False'],
+        cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    report = json.loads(out.read_text())
+    for key, result in report['results'].items():
+        assert result['min'] > 0 and result['median'] > 0, key
+    assert report['flops']['step'] > 0 and report['flops']['dominant_conv']
+    assert report['memory']['rss_peak'] > 0
+    assert report['setup']['image_shape'] == '1x32x32'
+    assert 'VisualizationHook' in report['setup']['runner_switched_off']
+    assert 'runner / bare' in proc.stdout and 'synthetic: 16 random 28x28x1 PNGs' in proc.stdout
