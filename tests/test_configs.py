@@ -53,3 +53,13 @@ def test_mixing_configs_train(name, tmp_path):
     after = runner.model.generator.state_dict()
     assert any(not torch.equal(before[k], after[k]) for k in before if after[k].is_floating_point())
     assert osp.isfile(tmp_path / 'work' / 'iter_2.pth')
+
+
+def test_model_zoo_metafile_points_at_existing_configs():
+    import yaml
+    index = yaml.safe_load(open(osp.join(REPO, 'model-index.yml')))
+    for metafile in index['Import']:
+        meta = yaml.safe_load(open(osp.join(REPO, metafile)))
+        assert meta['Collections'][0]['Name'] == 'BEGAN'
+        for model in meta['Models']:
+            assert osp.isfile(osp.join(REPO, model['Config'])), model['Config']

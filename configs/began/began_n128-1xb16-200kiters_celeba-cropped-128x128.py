@@ -12,8 +12,10 @@ val_dataloader = dict(dataset=dict(data_root=data_root))
 test_dataloader = dict(dataset=dict(data_root=data_root))
 
 metrics = [
+    dict(type='OfflineFID', prefix='FID-10k', fake_nums=10000, real_nums=10000, sample_model='orig'),
     dict(type='SWD', prefix='swd', fake_nums=16384, sample_model='orig', image_shape=(3, 128, 128)),
     dict(type='MS_SSIM', prefix='ms-ssim', fake_nums=10000, sample_model='orig'),
+    dict(type='MGlobal', fake_nums=2048, sample_model='orig'),
 ]
 val_evaluator = dict(metrics=metrics)
 test_evaluator = dict(metrics=metrics)
