@@ -1,4 +1,5 @@
 """tools/dist_train.sh with 2 CPU (gloo) processes: every rank ends with the same k_t and weights."""
+import json
 import os
 import socket
 import subprocess
@@ -50,3 +51,11 @@ def test_two_gloo_ranks_stay_identical(tmp_path, mode):
         assert logged == pytest.approx(expected, rel=1e-5), key  # logged losses are cross-rank means
     assert ranks[0]['logged']['k_t'] == ranks[1]['logged']['k_t']
     assert (work / 'iter_3.pth').is_file()
+    if mode == 'alternating':  # tools/dist_test.sh evaluates the checkpoint with 2 gloo ranks
+        out = tmp_path / 'metrics.json'
+        env['PORT'] = str(free_port())
+        proc = subprocess.run(['bash', 'tools/dist_test.sh', cfg, str(work / 'iter_3.pth'), '2', '--work-dir',
+                               str(tmp_path / 'test'), '--out', str(out)], cwd=REPO, env=env, capture_output=True,
+                              text=True, timeout=600)
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+        assert json.loads(out.read_text())['swd/avg'] > 0

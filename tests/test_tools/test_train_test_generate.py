@@ -38,6 +38,14 @@ def test_train_writes_checkpoints_and_samples(trained):
 
 
 @pytest.mark.integration
+def test_plot_curves_writes_png(trained):
+    _, work, _ = trained
+    run(['tools/plot_curves.py', work])
+    image = cv2.imread(osp.join(work, 'curves.png'))
+    assert image is not None and image.shape[0] > 400
+
+
+@pytest.mark.integration
 def test_test_tool_writes_metrics(trained, tmp_path):
     cfg, work, _ = trained
     out = tmp_path / 'metrics.json'
