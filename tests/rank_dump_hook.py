@@ -15,6 +15,8 @@ from mmengine.model import is_model_wrapper
 class RankDumpHook(Hook):
     """Record the model's raw train_step outputs (before any cross-rank averaging) and dump state at the end."""
 
+    raw = None
+
     def before_train(self, runner) -> None:
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         self.raw = []
@@ -28,6 +30,8 @@ class RankDumpHook(Hook):
         model.train_step = recording_train_step
 
     def after_run(self, runner) -> None:
+        if self.raw is None:  # a test run
+            return
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         hub = runner.message_hub
         logged = {key: hub.get_scalar(f'train/{key}').data[0].tolist()

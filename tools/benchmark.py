@@ -88,19 +88,31 @@ class Layer(NamedTuple):
     macs: int  # multiply-accumulates for one image
 
 
+def int_at_least(minimum: int) -> Callable[[str], int]:
+    """An argparse type: an integer of at least ``minimum``."""
+    def parse(text: str) -> int:
+        value = int(text)
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f'must be >= {minimum}, got {value}')
+        return value
+    return parse
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Training throughput of a config: runner, bare loop, FLOP/s')
     parser.add_argument('config', help='train config file path')
-    parser.add_argument('--iters', type=int, default=20, help='timed iterations (conv calls) per measurement')
-    parser.add_argument('--warmup', type=int, default=5, help='untimed iterations before each measurement')
-    parser.add_argument('--repeats', type=int, default=3, help='repeats of every measurement (min and median)')
-    parser.add_argument('--loader-batches', type=int, default=100,
+    parser.add_argument('--iters', type=int_at_least(1), default=20,
+                        help='timed iterations (conv calls) per measurement')
+    parser.add_argument('--warmup', type=int_at_least(0), default=5, help='untimed iterations before each measurement')
+    parser.add_argument('--repeats', type=int_at_least(1), default=3,
+                        help='repeats of every measurement (min and median)')
+    parser.add_argument('--loader-batches', type=int_at_least(1), default=100,
                         help='timed batches of the data-loader measurement (many, to outlast the prefetch queue)')
-    parser.add_argument('--threads', type=int, help='torch.set_num_threads (default: torch\'s choice)')
+    parser.add_argument('--threads', type=int_at_least(1), help='torch.set_num_threads (default: torch\'s choice)')
     parser.add_argument('--device', choices=['cpu', 'cuda'], default=RUNNER_DEVICE,
                         help='cuda when available, else cpu: the device the runner trains on')
     parser.add_argument('--data-root', help='image folder to train on instead of the config\'s data_root')
-    parser.add_argument('--synthetic-data', type=int, metavar='N',
+    parser.add_argument('--synthetic-data', type=int_at_least(1), metavar='N',
                         help=f'train on N random PNGs in a temporary folder (default, with '
                              f'{DEFAULT_SYNTHETIC_IMAGES} images, when the config\'s data folder does not exist)')
     parser.add_argument('--out', help='JSON results (default: <work_dir>/benchmark.json)')
@@ -108,12 +120,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override settings of the config, key=value pairs, e.g. train_dataloader.batch_size=8')
     parser.set_defaults(launcher='none', local_rank=0)  # what load_config expects; the benchmark runs one process
-    args = parser.parse_args()
-    for name in ('iters', 'warmup', 'repeats', 'loader_batches', 'threads', 'synthetic_data'):
-        value = getattr(args, name)
-        if value is not None and value < (0 if name == 'warmup' else 1):
-            parser.error(f'--{name.replace("_", "-")} must be {"non-negative" if name == "warmup" else "positive"}')
-    return args
+    return parser.parse_args()
 
 
 def machine_info(device: str) -> Dict[str, str]:

@@ -11,7 +11,7 @@ from mmengine.model import is_model_wrapper
 from mmengine.optim import OptimWrapper, OptimWrapperDict
 from torch import Tensor, nn
 
-from ..utils.checkpoint_check import check_checkpoint_fits
+from ..utils.checkpoint_check import check_checkpoint_fits, strip_wrapper_keys
 from .began_generator import uniform_noise
 
 RECON_NORMS = ('l1', 'l2')
@@ -63,6 +63,8 @@ class BEGAN(BaseGAN):
         self.update_mode = update_mode
         self.register_buffer('k_t', torch.tensor(float(k_init)))
         self.equilibrium_hook_attached = False
+        # checkpoints hold the same keys whether or not G and D are wrapped for distributed training
+        self._register_state_dict_hook(lambda module, state, prefix, meta: strip_wrapper_keys(module, state, prefix))
 
     def noise_fn(self, noise=None, num_batches: int = 1) -> Tensor:
         """Sample z from U(−1, 1) unless ``noise`` (a tensor or a sampler) is given."""
@@ -151,9 +153,11 @@ class BEGAN(BaseGAN):
             self.generator_ema.sync_parameters(generator)
 
     def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs) -> None:
-        """Refuse a whole-model checkpoint of another architecture, naming the keys that differ (mmengine loads
-        with ``strict=False`` and would only warn, leaving a half-initialised model)."""
+        """Accept checkpoints saved with wrapped G / D keys, and refuse a whole-model checkpoint of another
+        architecture, naming the keys that differ (mmengine loads with ``strict=False`` and would only warn,
+        leaving a half-initialised model)."""
         if prefix == '':
+            strip_wrapper_keys(self, state_dict)
             check_checkpoint_fits(self, state_dict)
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 

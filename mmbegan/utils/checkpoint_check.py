@@ -1,7 +1,28 @@
 """A clear error for checkpoints that do not fit the model (mmengine loads with strict=False and only warns)."""
 from typing import Dict, List
 
+from mmengine.model import is_model_wrapper
 from torch import Tensor, nn
+
+
+def wrapped_children(model: nn.Module) -> List[str]:
+    """Names of ``model``'s children that a distributed wrapper may wrap (mmagic's separate DDP wraps
+    ``generator`` and ``discriminator`` one by one, which inserts ``module.`` into their keys)."""
+    names = []
+    for name, child in model.named_children():
+        inner = child.module if is_model_wrapper(child) else child
+        if not isinstance(getattr(inner, 'module', None), nn.Module):  # e.g. not an EMA model's own .module
+            names.append(name)
+    return names
+
+
+def strip_wrapper_keys(model: nn.Module, state_dict: Dict[str, Tensor], prefix: str = '') -> None:
+    """Rename ``<prefix><child>.module.<rest>`` to ``<prefix><child>.<rest>`` in place, so checkpoints of
+    wrapped (distributed) and plain runs have the same keys and load into either."""
+    for name in wrapped_children(model):
+        wrapped = f'{prefix}{name}.module.'
+        for key in [k for k in state_dict if k.startswith(wrapped)]:
+            state_dict[f'{prefix}{name}.{key[len(wrapped):]}'] = state_dict.pop(key)
 
 
 def state_dict_mismatches(model: nn.Module, state_dict: Dict[str, Tensor]) -> List[str]:
