@@ -183,3 +183,20 @@ def test_channel_mismatch_is_named():
 def test_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         BEGAN(GEN, DISC, data_preprocessor=DataPreprocessor(), **kwargs)
+
+
+def test_channels_last_gives_the_same_step():
+    """The channels-last layout is a speed option: one training step matches the default layout."""
+    results = []
+    for channels_last in (False, True):
+        torch.manual_seed(0)
+        model = make_model(channels_last=channels_last)
+        MessageHub.get_current_instance().update_info('iter', 0)
+        torch.manual_seed(1)
+        log = model.train_step(batch(), make_optim(model))
+        results.append((log, model.generator.decoder.conv_out.weight.detach().clone()))
+    (log_a, w_a), (log_b, w_b) = results
+    assert torch.allclose(w_a, w_b, atol=1e-5)
+    assert model.generator.decoder.conv_out.weight.is_contiguous(memory_format=torch.channels_last)
+    for key in log_a:
+        assert log_a[key].item() == pytest.approx(log_b[key].item(), rel=1e-4, abs=1e-6)

@@ -11,4 +11,5 @@ model = dict(
     lambda_k=1e-3,  # the paper's proportional gain of k_t
     k_init=0.0,  # k_0 = 0
     recon_norm='l1',  # L(v) = |v − D(v)| (η = 1)
-    update_mode='alternating')
+    update_mode='alternating',
+    channels_last=True)  # faster convs on CPU (oneDNN) and GPU; same values up to rounding
