@@ -29,16 +29,17 @@ BEGAN_HOOKS = ("dict(type='BEGANEquilibriumHook', window=2, patience=1), "
 
 def tiny_config_file(folder, base_config: str, data_root: str, max_iters: int = 4, batch_size: int = 4,
                      width: int = 4, image_shape=(1, 32, 32), began: bool = True, vis_interval: int = 0,
-                     extra: str = '') -> str:
+                     pipeline: str = '', extra: str = '') -> str:
     """Write a config inheriting ``base_config`` shrunk to a seconds-long CPU run on ``data_root``.
 
     Grids are written every ``vis_interval`` iterations (default: at the end); ``image_shape`` is the (C, H, W)
-    the test metric expects; ``began=False`` leaves out BEGAN's hooks (for other mmagic models); ``extra`` is
-    appended as config code (later assignments win). Returns the file path.
+    the test metric expects; ``began=False`` leaves out BEGAN's hooks (for other mmagic models); ``pipeline``
+    (config code) replaces the data pipeline; ``extra`` is appended as config code (later assignments win).
+    Returns the file path.
     """
     vis_interval = vis_interval or max_iters
     loader = (f"dict(batch_size={batch_size}, num_workers=0, persistent_workers=False, "
-              f"dataset=dict(data_root={str(data_root)!r}))")
+              f"dataset=dict(data_root={str(data_root)!r}{', pipeline=' + pipeline if pipeline else ''}))")
     text = f"""_base_ = [{base_config!r}]
 model = dict(generator=dict(base_channels={width}), discriminator=dict(base_channels={width}))
 train_dataloader = {loader}

@@ -45,23 +45,17 @@ def test_corrupt_image_is_named(tmp_path, image_folder):
 @pytest.mark.integration
 def test_channels_that_do_not_match_the_model(tmp_path):
     data = write_images(tmp_path / 'rgb', 8, 28, channels=3)
-    extra = """
-pipeline = [dict(type='CheckedLoadImageFromFile', key='gt'),
-            dict(type='NumpyPad', keys='gt', padding=((2, 2), (2, 2), (0, 0))), dict(type='PackInputs')]
-train_dataloader = dict(dataset=dict(pipeline=pipeline))
-"""
-    cfg = tiny_cfg(FASHION_CFG, tmp_path / 'work', data, extra=extra)
+    pipeline = ("[dict(type='CheckedLoadImageFromFile', key='gt'), "
+                "dict(type='NumpyPad', keys='gt', padding=((2, 2), (2, 2), (0, 0))), dict(type='PackInputs')]")
+    cfg = tiny_cfg(FASHION_CFG, tmp_path / 'work', data, pipeline=pipeline)
     with pytest.raises(ValueError, match=r'real images have shape \(3, 32, 32\).*generator makes \(1, 32, 32\)'):
         train(cfg)
 
 
 @pytest.mark.integration
 def test_image_size_the_architecture_cannot_take(tmp_path, image_folder):
-    extra = """
-pipeline = [dict(type='CheckedLoadImageFromFile', key='gt', color_type='grayscale'), dict(type='PackInputs')]
-train_dataloader = dict(dataset=dict(pipeline=pipeline))
-"""
-    cfg = tiny_cfg(FASHION_CFG, tmp_path / 'work', image_folder, extra=extra)
+    pipeline = "[dict(type='CheckedLoadImageFromFile', key='gt', color_type='grayscale'), dict(type='PackInputs')]"
+    cfg = tiny_cfg(FASHION_CFG, tmp_path / 'work', image_folder, pipeline=pipeline)
     with pytest.raises(ValueError, match=r'real images have shape \(1, 28, 28\).*\(1, 32, 32\)'):
         train(cfg)
 
