@@ -68,7 +68,7 @@ class BEGAN(BaseGAN):
         self.memory_format = torch.channels_last if channels_last else torch.contiguous_format
         self.to(memory_format=self.memory_format)
         # checkpoints hold the same keys whether or not G and D are wrapped for distributed training
-        self._register_state_dict_hook(lambda module, state, prefix, meta: strip_wrapper_keys(module, state, prefix))
+        self._register_state_dict_hook(canonical_keys_hook)
 
     def noise_fn(self, noise=None, num_batches: int = 1) -> Tensor:
         """Sample z from U(−1, 1) unless ``noise`` (a tensor or a sampler) is given."""
@@ -169,6 +169,11 @@ class BEGAN(BaseGAN):
         """D(img) without gradients: what the discriminator sees (BEGAN's main diagnostic)."""
         with torch.no_grad():
             return self.discriminator(img)
+
+
+def canonical_keys_hook(module: nn.Module, state_dict: dict, prefix: str, local_metadata: dict) -> None:
+    """State-dict hook: drop the ``module.`` level that distributed wrappers add to G's and D's keys."""
+    strip_wrapper_keys(module, state_dict, prefix)
 
 
 def check_range(value: float, name: str, low: float, high: float, low_open: bool = False) -> None:
