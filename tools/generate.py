@@ -18,7 +18,9 @@ import torch
 from torchvision.utils import save_image
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-from mmbegan.apis import embed_images, load_model, slerp  # noqa: E402
+from mmagic.apis.inferencers.inference_functions import init_model  # noqa: E402
+
+from mmbegan.apis import embed_images, slerp  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -58,7 +60,8 @@ def read_real(path: str, size: int, channels: int, device: str) -> torch.Tensor:
 def main() -> None:
     args = parse_args()
     torch.manual_seed(args.seed)
-    model = load_model(args.config, args.checkpoint, args.device)
+    # mmagic's loader; a BEGAN refuses a checkpoint of another architecture itself (naming the keys)
+    model = init_model(args.config, args.checkpoint, device=args.device)
     if args.sample_model == 'ema' and not model.with_ema_gen:
         raise ValueError('--sample-model ema: this model was trained without an EMA generator')
     generator = model.generator_ema if args.sample_model == 'ema' else model.generator

@@ -43,8 +43,10 @@ def test_sigterm_saves_checkpoint_and_resume_continues(tmp_path, image_folder):
     assert proc.returncode == 143, output[-2000:]
     last = (work / 'last_checkpoint').read_text().strip()
     assert 'SIGTERM: saved' in output and os.path.isfile(last)
-    saved_iter = torch.load(last)['meta']['iter']
+    saved = torch.load(last)
+    saved_iter = saved['meta']['iter']
     assert saved_iter >= 3
+    assert len(saved['rng_states']) == 1  # refreshed for this save, so the resume continues the noise stream
     resumed = subprocess.run([PYTHON, 'tools/train.py', cfg, '--work-dir', str(work), '--resume', '--cfg-options',
                               f'train_cfg.max_iters={saved_iter + 2}'], cwd=REPO, capture_output=True, text=True,
                              timeout=300)

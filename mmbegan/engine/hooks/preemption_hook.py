@@ -3,9 +3,11 @@ import signal
 
 import torch
 from mmagic.registry import HOOKS
-from mmengine.dist import all_reduce
+from mmengine.dist import all_reduce, get_world_size
 from mmengine.hooks import CheckpointHook, Hook
 from mmengine.logging import print_log
+
+from .random_state_hook import RandomStateHook, checkpoint_due
 
 PREEMPTED_EXIT_CODE = 128 + signal.SIGTERM
 
@@ -15,7 +17,8 @@ class PreemptionHook(Hook):
     """On SIGTERM (cluster pre-emption, ``kill``), finish the current iteration, save a checkpoint through the
     run's CheckpointHook (so ``last_checkpoint`` points to it and ``--resume`` continues from there) and stop.
 
-    Ranks agree on the stop with one all-reduce per iteration, so all of them stop at the same iteration.
+    Ranks agree on the stop with one all-reduce per iteration (only when distributed), so all of them stop at the
+    same iteration; the RNG states of RandomStateHook are refreshed before that save.
     ``tools/train.py`` then exits with code 143 (128 + SIGTERM).
     """
 
@@ -33,18 +36,25 @@ class PreemptionHook(Hook):
         self.signalled = True
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
-        flag = torch.tensor(float(self.signalled))
-        all_reduce(flag, op='sum')
-        if flag.item() == 0:
+        if not self.agreed_stop():
             return
-        checkpoint_hook = next(hook for hook in runner.hooks if isinstance(hook, CheckpointHook))
-        if runner.message_hub.get_info('last_ckpt') != checkpoint_hook.file_backend.join_path(
-                checkpoint_hook.out_dir, checkpoint_hook.filename_tmpl.format(runner.iter + 1)):
-            checkpoint_hook._save_checkpoint(runner)
+        if not checkpoint_due(runner):  # otherwise CheckpointHook has just saved this iteration
+            for hook in runner.hooks:
+                if isinstance(hook, RandomStateHook):
+                    hook.capture()
+            next(hook for hook in runner.hooks if isinstance(hook, CheckpointHook))._save_checkpoint(runner)
         print_log(f'SIGTERM: saved {runner.message_hub.get_info("last_ckpt")} at iteration {runner.iter + 1} and '
                   'stopped; continue with --resume', logger='current')
         self.preempted = True
         runner.train_loop.stop_training = True
+
+    def agreed_stop(self) -> bool:
+        """Whether any rank received SIGTERM (the same answer on every rank)."""
+        if get_world_size() == 1:
+            return self.signalled
+        flag = torch.tensor(float(self.signalled))
+        all_reduce(flag, op='sum')
+        return flag.item() > 0
 
     def after_train(self, runner) -> None:
         if self.previous_handler is not None:

@@ -12,6 +12,12 @@ from mmengine.logging import print_log
 CHECKPOINT_KEY = 'rng_states'
 
 
+def checkpoint_due(runner) -> bool:
+    """Whether a CheckpointHook of ``runner`` saves at the end of this iteration."""
+    return any(isinstance(hook, CheckpointHook) and not hook.by_epoch and (
+        hook.every_n_train_iters(runner, hook.interval) or hook.is_last_train_iter(runner)) for hook in runner.hooks)
+
+
 def capture_rng() -> dict:
     """The torch (CPU and CUDA), numpy and Python RNG states of this process."""
     state = dict(torch=torch.get_rng_state(), numpy=np.random.get_state(), python=random.getstate())
@@ -48,18 +54,13 @@ class RandomStateHook(Hook):
         self.resumed: Optional[List[dict]] = None
         self.before_val_state: Optional[dict] = None
 
-    @staticmethod
-    def checkpoint_due(runner) -> bool:
-        """Whether a CheckpointHook of ``runner`` saves at the end of this iteration."""
-        for hook in runner.hooks:
-            if isinstance(hook, CheckpointHook) and not hook.by_epoch and (
-                    hook.every_n_train_iters(runner, hook.interval) or hook.is_last_train_iter(runner)):
-                return True
-        return False
-
     def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
-        if self.checkpoint_due(runner):
-            self.states = all_gather_object(capture_rng())
+        if checkpoint_due(runner):
+            self.capture()
+
+    def capture(self) -> None:
+        """Gather the RNG states of all ranks for the next checkpoint (a collective: every rank calls it)."""
+        self.states = all_gather_object(capture_rng())
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
         if self.states is not None:
