@@ -19,6 +19,7 @@ from torchvision.utils import save_image
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from mmagic.apis.inferencers.inference_functions import init_model  # noqa: E402
+from mmagic.models.data_preprocessors import DataPreprocessor  # noqa: E402
 
 from mmbegan.apis import embed_images, slerp  # noqa: E402
 
@@ -39,14 +40,15 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def to_display(images: torch.Tensor) -> torch.Tensor:
-    """[−1, 1] BGR (the training layout) → [0, 1] RGB for saving."""
-    images = ((images + 1) / 2).clamp(0, 1)
+def to_display(images: torch.Tensor, preprocessor: DataPreprocessor) -> torch.Tensor:
+    """Generator output (normalised BGR, the training layout) → [0, 1] RGB for saving."""
+    images = (preprocessor.destruct(images) / 255).clamp(0, 1)
     return images.flip(1) if images.shape[1] == 3 else images
 
 
-def read_real(path: str, size: int, channels: int, device: str) -> torch.Tensor:
-    """Load an image as the training pipeline does (BGR or grayscale, [−1, 1]), resized to ``size``."""
+def read_real(path: str, size: int, preprocessor: DataPreprocessor, device: str) -> torch.Tensor:
+    """Load an image as the training pipeline does (BGR or grayscale, normalised), resized to ``size``."""
+    channels = preprocessor.mean.shape[0]
     flag = cv2.IMREAD_GRAYSCALE if channels == 1 else cv2.IMREAD_COLOR
     image = cv2.imread(path, flag)
     if image is None:
@@ -54,7 +56,7 @@ def read_real(path: str, size: int, channels: int, device: str) -> torch.Tensor:
     if image.shape[:2] != (size, size):
         image = cv2.resize(image, (size, size), interpolation=cv2.INTER_AREA)
     tensor = torch.from_numpy(image).float().reshape(size, size, channels).permute(2, 0, 1)
-    return (tensor / 127.5 - 1).to(device)
+    return (tensor.to(device) - preprocessor.mean) / preprocessor.std
 
 
 def main() -> None:
@@ -64,27 +66,28 @@ def main() -> None:
     model = init_model(args.config, args.checkpoint, device=args.device)
     if args.sample_model == 'ema' and not model.with_ema_gen:
         raise ValueError('--sample-model ema: this model was trained without an EMA generator')
+    preprocessor = model.data_preprocessor
     generator = model.generator_ema if args.sample_model == 'ema' else model.generator
     out_dir = args.out_dir or osp.join('work_dirs', osp.splitext(osp.basename(args.config))[0], 'generate')
     os.makedirs(out_dir, exist_ok=True)
 
     with torch.no_grad():
         samples = generator(model.noise_fn(num_batches=args.num_samples).to(args.device))
-        save_image(to_display(samples), osp.join(out_dir, 'samples.png'), nrow=int(args.num_samples ** 0.5))
+        save_image(to_display(samples, preprocessor), osp.join(out_dir, 'samples.png'),
+                   nrow=int(args.num_samples ** 0.5))
         ends = model.noise_fn(num_batches=2 * args.num_interps).to(args.device)
         codes = torch.cat([slerp(ends[2 * i], ends[2 * i + 1], args.steps) for i in range(args.num_interps)])
-        save_image(to_display(generator(codes)), osp.join(out_dir, 'interpolation.png'), nrow=args.steps)
+        save_image(to_display(generator(codes), preprocessor), osp.join(out_dir, 'interpolation.png'), nrow=args.steps)
     written = ['samples.png', 'interpolation.png']
 
     if args.real_images:
-        size, channels = samples.shape[-1], samples.shape[1]
-        reals = torch.stack([read_real(p, size, channels, args.device) for p in args.real_images])
+        reals = torch.stack([read_real(p, samples.shape[-1], preprocessor, args.device) for p in args.real_images])
         codes = embed_images(generator, reals, model.noise_size, iters=args.embed_iters)
         with torch.no_grad():
             path = generator(slerp(codes[0], codes[1], args.steps))
             errors = (generator(codes) - reals).abs().mean(dim=(1, 2, 3)).tolist()
         row = torch.cat([reals[:1], path, reals[1:]])
-        save_image(to_display(row), osp.join(out_dir, 'real_interpolation.png'), nrow=row.shape[0])
+        save_image(to_display(row, preprocessor), osp.join(out_dir, 'real_interpolation.png'), nrow=row.shape[0])
         written.append('real_interpolation.png')
         print('embedding L1 error |x - G(z)| per image: ' + ', '.join(f'{e:.4f}' for e in errors))
     print(f'wrote {", ".join(written)} to {out_dir}')

@@ -41,12 +41,13 @@ class BEGANReconstructionHook(Hook):
         with torch.no_grad():
             fake = model.generator(self.noise.to(self.real.device), return_noise=False)
             rows = [self.real, model.discriminator(self.real), fake, model.discriminator(fake)]
-        runner.visualizer.add_image('reconstruction', to_rgb_grid(torch.cat(rows), nrow=len(self.real)),
-                                    step=runner.iter + 1)
+            images = model.data_preprocessor.destruct(torch.cat(rows))
+        runner.visualizer.add_image('reconstruction', to_rgb_grid(images, nrow=len(self.real)), step=runner.iter + 1)
 
 
 def to_rgb_grid(images: torch.Tensor, nrow: int):
-    """[−1, 1] BGR (or grayscale) N×C×H×W → H×W×3 uint8 RGB grid for the visualizer."""
-    images = ((images.float().cpu() + 1) * 127.5).clamp(0, 255)
+    """[0, 255] BGR (or grayscale) N×C×H×W, as the data preprocessor's ``destruct`` returns, → H×W×3 uint8 RGB
+    grid for the visualizer."""
+    images = images.float().cpu().clamp(0, 255)
     images = images.flip(1) if images.shape[1] == 3 else images.expand(-1, 3, -1, -1)
     return make_grid(images, nrow=nrow, padding=2, pad_value=255).permute(1, 2, 0).to(torch.uint8).numpy()

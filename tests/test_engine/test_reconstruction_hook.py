@@ -1,0 +1,41 @@
+"""BEGANReconstructionHook: the grid shows real images as they were read, whatever the data normalisation."""
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from mmagic.datasets.transforms import PackInputs
+from mmagic.models import DataPreprocessor
+
+from mmbegan.engine import BEGANReconstructionHook
+from mmbegan.models import BEGAN
+
+GEN = dict(type='BEGANGenerator', output_scale=16, base_channels=2, noise_size=4)
+DISC = dict(type='BEGANDiscriminator', input_scale=16, base_channels=2, embedding_size=4)
+
+
+class CapturingVisualizer:
+    """Keeps what the hook hands to ``add_image``."""
+
+    def __init__(self):
+        self.images = {}
+
+    def add_image(self, name, image, step):
+        self.images[(name, step)] = image
+
+
+@pytest.mark.parametrize('mean, std', [(127.5, 127.5), (0.0, 255.0), (72.9, 90.0)])
+def test_real_row_shows_the_input_pixels(mean, std):
+    model = BEGAN(GEN, DISC, data_preprocessor=DataPreprocessor(mean=[mean] * 3, std=[std] * 3))
+    rng = np.random.default_rng(0)
+    images = [rng.integers(0, 256, (16, 16, 3), dtype=np.uint8) for _ in range(2)]
+    packed = [PackInputs()(dict(gt=image)) for image in images]
+    data_batch = dict(inputs=[p['inputs'] for p in packed], data_samples=[p['data_samples'] for p in packed])
+    runner = SimpleNamespace(model=model, visualizer=CapturingVisualizer(), iter=0)
+
+    BEGANReconstructionHook(interval=1, n_samples=2).after_train_iter(runner, 0, data_batch)
+
+    grid = runner.visualizer.images[('reconstruction', 1)]
+    assert grid.shape == (4 * 18 + 2, 2 * 18 + 2, 3)  # rows x, D(x), G(z), D(G(z)); 2 px padding
+    for col, image in enumerate(images):
+        shown = grid[2:18, 2 + 18 * col:18 + 18 * col].astype(int)
+        np.testing.assert_allclose(shown, image[..., ::-1], atol=1)  # BGR read, RGB shown
