@@ -24,6 +24,7 @@ class BEGANDiscriminator(BEGANNetwork):
         skip_connections (bool): decoder skip connections (Sec. 3.5.1).
         vanishing_residual_iters (int, optional): see :class:`BEGANNetwork`.
         init_type (str): 'author' or 'pytorch', see :class:`BEGANNetwork`.
+        init_cfg (dict, optional): an mmengine init config that replaces ``init_type``.
     """
 
     def __init__(self, input_scale: int, in_channels: int = 3, base_channels: int = 64, embedding_size: int = 64,

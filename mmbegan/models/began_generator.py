@@ -28,6 +28,7 @@ class BEGANGenerator(BEGANNetwork):
         skip_connections (bool): concatenate the upsampled 8×8 projection after every upsampling (Sec. 3.5.1).
         vanishing_residual_iters (int, optional): see :class:`BEGANNetwork`.
         init_type (str): 'author' or 'pytorch', see :class:`BEGANNetwork`.
+        init_cfg (dict, optional): an mmengine init config that replaces ``init_type``.
     """
 
     def __init__(self, output_scale: int, out_channels: int = 3, base_channels: int = 64, noise_size: int = 64,

@@ -55,7 +55,10 @@ class BEGANNetwork(BaseModule):
         vanishing_residual_iters (int, optional): anneal the residual carry linearly from 1 to 0 over this many
             training iterations (read from the runner's iteration counter). None disables the residuals.
         init_type (str): 'author' (truncated normal, std 0.01, zero bias, as in the authors' code) or
-            'pytorch' (PyTorch's default initialisation).
+            'pytorch' (PyTorch's default initialisation). Both leave G(z) (nearly) the same image for every z at
+            the start; the CPU demo uses a variance-preserving Kaiming ``init_cfg`` instead.
+        init_cfg (dict, optional): any mmengine init config (e.g. ``dict(type='Kaiming', ...)`` or
+            ``Pretrained``); when given it replaces ``init_type``.
     """
 
     def __init__(self, vanishing_residual_iters: Optional[int] = None, init_type: str = 'author',
@@ -80,7 +83,7 @@ class BEGANNetwork(BaseModule):
         return self.carry
 
     def init_weights(self) -> None:
-        """Initialise conv and linear layers as chosen by ``init_type`` (or by a Pretrained init_cfg)."""
+        """Initialise conv and linear layers by ``init_cfg`` when given, else as chosen by ``init_type``."""
         if self.init_cfg is not None:
             super().init_weights()
             return
