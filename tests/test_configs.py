@@ -43,7 +43,7 @@ def test_demo_init_lets_samples_depend_on_z():
 
     With PyTorch's default init the per-pixel spread over z is ≈ 0.004 and every tuning run collapsed to footwear.
     """
-    cfg = Config.fromfile(osp.join(REPO, 'configs/began/began_demo_n32-lr3e-4_fashion-mnist-32x32.py'))
+    cfg = Config.fromfile(osp.join(REPO, 'configs/began/began_n32_1xb16-3kiters_fashion-mnist-32x32.py'))
     init_default_scope('mmagic')
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)

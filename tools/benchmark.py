@@ -72,6 +72,7 @@ from mmengine.runner import Runner  # noqa: E402
 from torch import nn  # noqa: E402
 
 from mmbegan.models import BEGAN  # noqa: E402
+from mmbegan.models.equilibrium import next_k  # noqa: E402
 from mmbegan.utils.cli import check_data_roots, check_work_dir, load_config  # noqa: E402
 
 COUNTED_LAYERS = (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)
@@ -283,8 +284,7 @@ def measure_runner(cfg: Config, warmup: int, iters: int) -> Dict[str, float]:
 
 def update_k(model: BEGAN, outputs: Dict[str, torch.Tensor]) -> None:
     """k_t ← clip(k_t + λ_k (γ L(x) − L(G(z_G))), 0, 1), the control law of BEGANEquilibriumHook."""
-    balance = model.gamma * outputs['recon_real'] - outputs['recon_fake']
-    model.k_t.copy_((model.k_t + model.lambda_k * balance).clamp(0.0, 1.0))
+    model.k_t.copy_(next_k(model.k_t, model.gamma, model.lambda_k, outputs['recon_real'], outputs['recon_fake'])[0])
 
 
 def measure_bare(cfg: Config, device: str, image_shape: Tuple[int, int, int], warmup: int, iters: int) -> float:

@@ -3,10 +3,10 @@
 # discriminator reconstructions, training curves and an FID/SWD report into the work dir.
 #   bash tools/demo.sh                          # the full demo
 #   bash tools/demo.sh train_cfg.max_iters=20   # extra --cfg-options for training and evaluation (CI shortens it)
-# WORK_DIR overrides the work dir (default: work_dirs/began_demo).
+# WORK_DIR overrides the work dir (default: work_dirs/began_demo), DEMO_CONFIG the config (CI: a shortened one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CONFIG=configs/began/began_demo_n32-lr3e-4_fashion-mnist-32x32.py
+CONFIG=${DEMO_CONFIG:-configs/began/began_n32_1xb16-3kiters_fashion-mnist-32x32.py}
 WORK=${WORK_DIR:-work_dirs/began_demo}
 PY=.venv/bin/python
 OPTIONS=()

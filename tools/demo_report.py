@@ -22,6 +22,8 @@ from mmbegan.apis import run_test  # noqa: E402
 from mmbegan.utils.cli import load_config  # noqa: E402
 from tools.plot_curves import find_scalars  # noqa: E402
 
+MIN_EFFECTIVE_CLASSES = 9  # of Fashion-MNIST's 10; held-out real images score 9.98
+
 
 def read_records(scalars: str):
     """Training and validation records of a run's scalars.json."""
@@ -79,6 +81,10 @@ def main() -> None:
     }
     if fid_key:
         checks['FID at most half of the untrained generator'] = trained[fid_key] <= 0.5 * untrained[fid_key]
+    coverage_key = next((k for k in trained if k.endswith('/effective_classes')), None)
+    if coverage_key:
+        checks[f'at least {MIN_EFFECTIVE_CLASSES} effective classes (no mode collapse)'] = \
+            trained[coverage_key] >= MIN_EFFECTIVE_CLASSES
     report = dict(config=args.config, train_seconds=args.train_seconds, **summary, trained=trained,
                   untrained=untrained, checks=checks)
     with open(osp.join(args.work_dir, 'report.json'), 'w') as f:

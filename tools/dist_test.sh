@@ -10,7 +10,10 @@ NNODES=${NNODES:-1}
 NODE_RANK=${NODE_RANK:-0}
 PORT=${PORT:-29500}
 MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
-PYTHON=${PYTHON:-python}
+# the repository's .venv (tools/setup_env.sh) when there is one, else python from PATH; PYTHON overrides both
+VENV_PYTHON="$(dirname "$0")/../.venv/bin/python"
+[ -x "$VENV_PYTHON" ] && DEFAULT_PYTHON=$VENV_PYTHON || DEFAULT_PYTHON=python
+PYTHON=${PYTHON:-$DEFAULT_PYTHON}
 
 PYTHONPATH="$(dirname "$0")/..":${PYTHONPATH:-} \
 "$PYTHON" -m torch.distributed.run \

@@ -1,12 +1,13 @@
 """Write samples and interpolations of a trained generator.
 
-    python tools/generate.py CONFIG CHECKPOINT [--out-dir DIR] [--real-images A.png B.png]
+    python tools/generate.py CONFIG CHECKPOINT [--out-dir DIR] [--real-images A.png B.png] [--num-files N]
 
 Writes into ``--out-dir`` (default: ``work_dirs/<config name>/generate``):
   samples.png            a grid of ``--num-samples`` images from z ~ U(−1, 1)
   interpolation.png      ``--num-interps`` rows, each a slerp between two random codes
   real_interpolation.png (with --real-images) the paper's real-image interpolation: both images are embedded
                          into z by minimising |x − G(z)|, then interpolated; rows: x_a, G(z_a), ..., G(z_b), x_b
+  samples/000000.png ... (with --num-files N) N single samples at the generator's size, e.g. for other FID tools
 """
 import argparse
 import os
@@ -30,6 +31,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('checkpoint')
     parser.add_argument('--out-dir', help='output folder')
     parser.add_argument('--num-samples', type=int, default=64)
+    parser.add_argument('--num-files', type=int, default=0,
+                        help='also write this many single-sample PNGs into OUT_DIR/samples (never overwritten)')
     parser.add_argument('--num-interps', type=int, default=4, help='rows of the latent interpolation')
     parser.add_argument('--steps', type=int, default=10, help='images per interpolation row')
     parser.add_argument('--real-images', nargs=2, metavar='IMG', help='two real images to embed and interpolate')
@@ -44,6 +47,18 @@ def to_display(images: torch.Tensor, preprocessor: DataPreprocessor) -> torch.Te
     """Generator output (normalised BGR, the training layout) → [0, 1] RGB for saving."""
     images = (preprocessor.destruct(images) / 255).clamp(0, 1)
     return images.flip(1) if images.shape[1] == 3 else images
+
+
+def write_sample_files(generator, model, num: int, folder: str, device: str, batch_size: int = 250) -> None:
+    """Write ``num`` samples as single PNGs (grayscale or colour, as the model makes them) into ``folder``."""
+    os.makedirs(folder, exist_ok=True)
+    for start in range(0, num, batch_size):
+        with torch.no_grad():
+            images = generator(model.noise_fn(num_batches=min(batch_size, num - start)).to(device))
+        # destruct gives [0, 255] in the training layout (BGR for colour), which is what cv2 writes
+        images = model.data_preprocessor.destruct(images).round().clamp(0, 255).byte().permute(0, 2, 3, 1).cpu()
+        for offset, image in enumerate(images.numpy()):
+            cv2.imwrite(osp.join(folder, f'{start + offset:06d}.png'), image)
 
 
 def read_real(path: str, size: int, preprocessor: DataPreprocessor, device: str) -> torch.Tensor:
@@ -61,6 +76,13 @@ def read_real(path: str, size: int, preprocessor: DataPreprocessor, device: str)
 
 def main() -> None:
     args = parse_args()
+    out_dir = args.out_dir or osp.join('work_dirs', osp.splitext(osp.basename(args.config))[0], 'generate')
+    files_dir = osp.join(out_dir, 'samples')
+    if args.num_files < 0:
+        raise ValueError(f'--num-files must be >= 0, got {args.num_files}')
+    if args.num_files and osp.isdir(files_dir) and os.listdir(files_dir):
+        raise FileExistsError(f'--num-files: {files_dir} is not empty; choose another --out-dir '
+                              '(nothing was overwritten)')
     torch.manual_seed(args.seed)
     # mmagic's loader; a BEGAN refuses a checkpoint of another architecture itself (naming the keys)
     model = init_model(args.config, args.checkpoint, device=args.device)
@@ -68,7 +90,6 @@ def main() -> None:
         raise ValueError('--sample-model ema: this model was trained without an EMA generator')
     preprocessor = model.data_preprocessor
     generator = model.generator_ema if args.sample_model == 'ema' else model.generator
-    out_dir = args.out_dir or osp.join('work_dirs', osp.splitext(osp.basename(args.config))[0], 'generate')
     os.makedirs(out_dir, exist_ok=True)
 
     with torch.no_grad():
@@ -79,6 +100,9 @@ def main() -> None:
         codes = torch.cat([slerp(ends[2 * i], ends[2 * i + 1], args.steps) for i in range(args.num_interps)])
         save_image(to_display(generator(codes), preprocessor), osp.join(out_dir, 'interpolation.png'), nrow=args.steps)
     written = ['samples.png', 'interpolation.png']
+    if args.num_files:
+        write_sample_files(generator, model, args.num_files, files_dir, args.device)
+        written.append(f'{args.num_files} single samples in samples/')
 
     if args.real_images:
         reals = torch.stack([read_real(p, samples.shape[-1], preprocessor, args.device) for p in args.real_images])

@@ -8,11 +8,9 @@ written as 28×28 grayscale PNGs (``<out>/<split>/<index>.png``); the 32 px conf
 Existing PNGs are kept, so an interrupted run resumes where it stopped.
 """
 import argparse
-import gzip
 import hashlib
 import os
 import os.path as osp
-import struct
 import sys
 import urllib.error
 import urllib.request
@@ -21,41 +19,15 @@ import numpy as np
 from tqdm import tqdm
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+from mmbegan.datasets.fashion_mnist import DEBIAN_DIR, HOW_TO_GET, IMAGE_FILES, URL, find_idx, read_idx  # noqa: E402
 from mmbegan.utils.image_io import write_png_atomic  # noqa: E402
 
-DEBIAN_DIR = '/usr/share/datasets/fashion-mnist'
-URL = 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/'
 OFFICIAL_MD5 = {
     'train-images-idx3-ubyte.gz': '8d4fb7e6c68d591d4c3dfef9ec88bf0d',
     'train-labels-idx1-ubyte.gz': '25c81989df183df01b3e8a0aad5dffbe',
     't10k-images-idx3-ubyte.gz': 'bef4ecab320f06d8554ea6380940ec79',
     't10k-labels-idx1-ubyte.gz': 'bb300cfdad3c16e7a12a480ee83cd310',
 }
-SPLIT_FILES = {'train': 'train-images-idx3-ubyte', 'test': 't10k-images-idx3-ubyte'}
-HOW_TO_GET = ('Install Debian\'s package (sudo apt-get install dataset-fashion-mnist), or download the four '
-              f'files from {URL} (https://github.com/zalandoresearch/fashion-mnist) and pass --src DIR.')
-
-
-def find_idx(src: str, stem: str) -> str:
-    """Path of ``stem`` or ``stem.gz`` in ``src``, or a FileNotFoundError naming both."""
-    for name in (stem, stem + '.gz'):
-        if osp.isfile(osp.join(src, name)):
-            return osp.join(src, name)
-    raise FileNotFoundError(f'neither {stem} nor {stem}.gz is in {src}. {HOW_TO_GET}')
-
-
-def read_idx_images(path: str) -> np.ndarray:
-    """Read an IDX3 ubyte file (optionally gzipped) into an N×28×28 uint8 array, checking its header."""
-    opener = gzip.open if path.endswith('.gz') else open
-    with opener(path, 'rb') as f:
-        data = f.read()
-    if len(data) < 16:
-        raise ValueError(f'{path} is not an IDX image file: only {len(data)} bytes')
-    magic, num, rows, cols = struct.unpack('>IIII', data[:16])
-    if magic != 2051 or len(data) != 16 + num * rows * cols:
-        raise ValueError(f'{path} is not a complete IDX image file (magic {magic}, expected 2051; '
-                         f'{len(data)} bytes for {num}×{rows}×{cols} images)')
-    return np.frombuffer(data, np.uint8, offset=16).reshape(num, rows, cols)
 
 
 def download(raw_dir: str) -> str:
@@ -106,13 +78,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--src', help='directory holding the IDX files (.gz or not)')
     parser.add_argument('--out', default='data/fashion-mnist', help='output root (default: %(default)s)')
-    parser.add_argument('--splits', nargs='+', choices=sorted(SPLIT_FILES), default=['train'])
+    parser.add_argument('--splits', nargs='+', choices=sorted(IMAGE_FILES), default=['train', 'test'])
     parser.add_argument('--limit', type=int, help='write only the first N images of each split')
     args = parser.parse_args()
     src = choose_source(args.src, args.out)
     print(f'reading Fashion-MNIST from {src}')
     for split in args.splits:
-        images = read_idx_images(find_idx(src, SPLIT_FILES[split]))
+        images = read_idx(find_idx(src, IMAGE_FILES[split]), 3)
         if args.limit:
             images = images[:args.limit]
         folder = osp.join(args.out, split)

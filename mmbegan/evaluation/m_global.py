@@ -7,6 +7,8 @@ from mmagic.registry import METRICS
 from mmengine.model import is_model_wrapper
 from torch import nn
 
+from ..models.equilibrium import convergence_measure
+
 
 @METRICS.register_module()
 class MGlobal(GenMetric):
@@ -28,8 +30,13 @@ class MGlobal(GenMetric):
         self.model = model
 
     def per_image_error(self, images: torch.Tensor) -> torch.Tensor:
-        """Per-image reconstruction error of [0, 255] images, in the training normalisation."""
-        images = (images.to(self.data_preprocessor.device) - 127.5) / 127.5
+        """Per-image reconstruction error of [0, 255] BGR images, taken to the training layout first (the data
+        preprocessor's channel order, mean and std), so it is the model's own L(x)."""
+        preprocessor = self.data_preprocessor
+        images = images.to(preprocessor.device).float()
+        if preprocessor.output_channel_order == 'RGB' and images.shape[1] == 3:
+            images = images.flip(1)
+        images = (images - preprocessor.mean) / preprocessor.std
         with torch.no_grad():
             recon = self.model.discriminator(images)
         diff = (images - recon).flatten(1)
@@ -47,5 +54,5 @@ class MGlobal(GenMetric):
     def compute_metrics(self, results_fake, results_real) -> dict:
         recon_real = torch.cat(results_real).mean().item()
         recon_fake = torch.cat(results_fake).mean().item()
-        balance = self.model.gamma * recon_real - recon_fake
-        return dict(m_global=recon_real + abs(balance), recon_real=recon_real, recon_fake=recon_fake)
+        return dict(m_global=convergence_measure(self.model.gamma, recon_real, recon_fake), recon_real=recon_real,
+                    recon_fake=recon_fake)

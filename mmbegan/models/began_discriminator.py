@@ -1,5 +1,5 @@
 """BEGAN's auto-encoder discriminator."""
-from typing import Optional
+from typing import Optional, Tuple, Union
 
 from mmagic.registry import MODELS
 from torch import Tensor
@@ -51,8 +51,11 @@ class BEGANDiscriminator(BEGANNetwork):
                              f'{expected[2]}) (in_channels, input_scale, input_scale), got {tuple(x.shape)}; '
                              'check the data pipeline (color_type, image size) against the model config')
 
-    def forward(self, x: Tensor) -> Tensor:
-        """Reconstruct ``x``: D(x), with the same shape as ``x``."""
+    def forward(self, x: Tensor, return_embedding: bool = False) -> Union[Tensor, Tuple[Tensor, Tensor]]:
+        """Reconstruct ``x``: D(x), with the same shape as ``x``; with ``return_embedding`` also the bottleneck
+        h = Enc(x) (N×embedding_size), which BEGAN-CS's latent constraint compares with z."""
         self.check_input(x)
         carry = self.current_carry()
-        return self.decoder(self.encoder(x, carry), carry)
+        embedding = self.encoder(x, carry)
+        recon = self.decoder(embedding, carry)
+        return (recon, embedding) if return_embedding else recon

@@ -200,3 +200,42 @@ def test_channels_last_gives_the_same_step():
     assert model.generator.decoder.conv_out.weight.is_contiguous(memory_format=torch.channels_last)
     for key in log_a:
         assert log_a[key].item() == pytest.approx(log_b[key].item(), rel=1e-4, abs=1e-6)
+
+
+def test_latent_constraint_enters_l_d_only():
+    """BEGAN-CS: L_D gains α·mean|Enc(G(z_D)) − z_D| (computed by hand); L_G and L(x) are unchanged."""
+    model = make_model(k_init=0.25, latent_constraint=0.5)
+    MessageHub.get_current_instance().update_info('iter', 0)
+    data = batch()
+    ref = copy.deepcopy(model)
+    torch.manual_seed(7)
+    log = model.train_step(data, make_optim(model, lr=0.0))
+    torch.manual_seed(7)
+    real = ref.data_preprocessor(data, True)['data_samples'].gt_img
+    z_d = ref.noise_fn(num_batches=2)
+    fake_d = ref.generator(z_d)
+    latent = 0.5 * (ref.discriminator.encoder(fake_d) - z_d).abs().mean()
+    expected = l1(real, ref) - 0.25 * l1(fake_d, ref) + latent
+    assert log['loss_latent'].item() == pytest.approx(latent.item(), rel=1e-5)
+    assert log['loss_disc'].item() == pytest.approx(expected.item(), rel=1e-5)
+    assert log['loss_gen'] == log['recon_fake']
+
+
+def test_latent_constraint_needs_matching_code_sizes():
+    with pytest.raises(ValueError, match=r'embedding size \(Nh = 6\) to equal the noise size \(Nz = 8\)'):
+        BEGAN(GEN, dict(DISC, embedding_size=6), data_preprocessor=DataPreprocessor(), latent_constraint=0.1)
+
+
+def test_pull_away_term_by_hand_and_in_l_g():
+    from mmbegan.models.began import pull_away_term
+    codes = torch.tensor([[1.0, 0.0], [0.0, 2.0], [1.0, 1.0]])
+    # cos² of the pairs: (1,2) 0, (1,3) 1/2, (2,3) 1/2; mean over the 6 ordered pairs = 2 / 6
+    assert pull_away_term(codes).item() == pytest.approx(1 / 3)
+    assert pull_away_term(torch.ones(4, 3)).item() == pytest.approx(1.0)  # identical codes: maximal
+    model = make_model(pull_away=0.2)
+    MessageHub.get_current_instance().update_info('iter', 0)
+    log = model.train_step(batch(), make_optim(model, lr=0.0))
+    assert 0 < log['loss_pull_away'].item() <= 0.2
+    assert log['loss_gen'].item() == pytest.approx((log['recon_fake'] + log['loss_pull_away']).item(), rel=1e-6)
+    with pytest.raises(ValueError, match='pull_away needs update_mode="alternating"'):
+        make_model(pull_away=0.1, update_mode='simultaneous')

@@ -33,18 +33,20 @@ def write_idx(folder, num=5, gz=True):
 def test_prepare_fashion_mnist_writes_resumes_and_rejects(tmp_path):
     images = write_idx(tmp_path / 'src')
     out = tmp_path / 'out'
-    proc = run_tool('tools/prepare_fashion_mnist.py', '--src', str(tmp_path / 'src'), '--out', str(out))
+    proc = run_tool('tools/prepare_fashion_mnist.py', '--src', str(tmp_path / 'src'), '--out', str(out),
+                    '--splits', 'train')
     assert '5 written' in proc.stdout
     written = cv2.imread(str(out / 'train' / '00003.png'), cv2.IMREAD_UNCHANGED)
     assert written.shape == (28, 28) and np.array_equal(written, images[3])
     assert '0 written, 5 kept' in run_tool('tools/prepare_fashion_mnist.py', '--src', str(tmp_path / 'src'),
-                                           '--out', str(out)).stdout
+                                           '--out', str(out), '--splits', 'train').stdout
     missing = run_tool('tools/prepare_fashion_mnist.py', '--src', str(tmp_path / 'nowhere'), check=False)
     assert missing.returncode != 0 and 'is not a directory' in missing.stderr
     (tmp_path / 'bad').mkdir()
     (tmp_path / 'bad' / 'train-images-idx3-ubyte').write_bytes(b'\x00' * 40)
-    bad = run_tool('tools/prepare_fashion_mnist.py', '--src', str(tmp_path / 'bad'), '--out', str(out), check=False)
-    assert bad.returncode != 0 and 'not a complete IDX image file' in bad.stderr
+    bad = run_tool('tools/prepare_fashion_mnist.py', '--src', str(tmp_path / 'bad'), '--out', str(out),
+                   '--splits', 'train', check=False)
+    assert bad.returncode != 0 and 'not a complete IDX file' in bad.stderr
 
 
 def write_aligned_celeba(folder, num=3):

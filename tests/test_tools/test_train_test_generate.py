@@ -69,6 +69,22 @@ def test_generate_writes_grids_and_real_interpolation(trained, tmp_path):
 
 
 @pytest.mark.integration
+def test_generate_writes_single_sample_files_and_never_overwrites(trained, tmp_path):
+    cfg, work, _ = trained
+    args = ['tools/generate.py', cfg, osp.join(work, 'iter_4.pth'), '--out-dir', str(tmp_path), '--num-samples', '4',
+            '--num-files', '5']
+    run(args)
+    files = sorted(os.listdir(tmp_path / 'samples'))
+    assert files == [f'{i:06d}.png' for i in range(5)]
+    single = cv2.imread(str(tmp_path / 'samples' / files[0]), cv2.IMREAD_UNCHANGED)
+    assert single.shape == (32, 32)  # the generator's size and channels, not a grid
+    assert cv2.imread(str(tmp_path / 'samples.png')).shape[0] == 2 * 32 + 3 * 2  # --num-samples kept its meaning
+    again = run(args, check=False)
+    assert again.returncode != 0 and 'is not empty' in again.stderr
+    assert sorted(os.listdir(tmp_path / 'samples')) == files
+
+
+@pytest.mark.integration
 def test_generate_refuses_checkpoint_of_another_architecture(trained, tmp_path):
     cfg, work, _ = trained
     other = tiny_config_file(tmp_path, FASHION_CFG, trained[2], width=8)

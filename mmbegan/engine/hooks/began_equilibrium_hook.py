@@ -11,6 +11,8 @@ from mmengine.model import is_model_wrapper
 from mmengine.optim import ReduceOnPlateauLR
 from torch import Tensor
 
+from mmbegan.models.equilibrium import convergence_measure, next_k
+
 CHECKPOINT_KEY = 'began_equilibrium'
 
 
@@ -92,9 +94,9 @@ class BEGANEquilibriumHook(Hook):
         if not torch.isfinite(averaged).all():
             raise_non_finite(runner, outputs)
         model = self.began_model(runner)
-        balance = model.gamma * outputs['recon_real'] - outputs['recon_fake']
-        model.k_t.copy_((model.k_t + model.lambda_k * balance).clamp(0.0, 1.0))
-        m_global = outputs['recon_real'] + balance.abs()
+        k_next, balance = next_k(model.k_t, model.gamma, model.lambda_k, outputs['recon_real'], outputs['recon_fake'])
+        model.k_t.copy_(k_next)
+        m_global = convergence_measure(model.gamma, outputs['recon_real'], outputs['recon_fake'])
         k_t, m_global, balance = torch.stack([model.k_t, m_global, balance]).tolist()
         hub = runner.message_hub
         hub.update_scalar('train/k_t', k_t)

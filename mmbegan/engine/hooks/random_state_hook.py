@@ -13,9 +13,11 @@ CHECKPOINT_KEY = 'rng_states'
 
 
 def checkpoint_due(runner) -> bool:
-    """Whether a CheckpointHook of ``runner`` saves at the end of this iteration."""
+    """Whether a CheckpointHook of ``runner`` saves at the end of this iteration: its own rule of mmengine 0.10
+    (every ``interval`` iterations counted from ``save_begin``, and the last iteration when ``save_last``)."""
     return any(isinstance(hook, CheckpointHook) and not hook.by_epoch and (
-        hook.every_n_train_iters(runner, hook.interval) or hook.is_last_train_iter(runner)) for hook in runner.hooks)
+        hook.every_n_train_iters(runner, hook.interval, hook.save_begin)
+        or (hook.save_last and hook.is_last_train_iter(runner))) for hook in runner.hooks)
 
 
 def capture_rng() -> dict:

@@ -6,7 +6,7 @@ import torch
 from mmengine.runner import Runner
 
 from mmbegan.apis import run_test
-from mmbegan.evaluation import MGlobal, offline_inception_path
+from mmbegan.evaluation import MGlobal, OfflineFID, offline_inception_path
 from mmbegan.evaluation.offline_inception import FID_HELPER_SHA1, fid_helper_weights, sha1_of
 from tests.helpers import FASHION_CFG, tiny_cfg
 
@@ -19,6 +19,29 @@ def test_offline_inception_is_found_checked_and_wrapped(tmp_path):
     feats = net(torch.randint(0, 256, (2, 3, 32, 32), dtype=torch.uint8), return_features=True)
     assert feats.shape == (2, 2048) and torch.isfinite(feats).all()
     assert offline_inception_path(str(tmp_path)) == path  # cached, not rebuilt
+
+
+class RecordingInception(torch.nn.Module):
+    """Stands in for the Inception: remembers what it was given."""
+
+    def forward(self, img, return_features=True):
+        self.seen = img
+        return img.float().flatten(1)
+
+
+def test_offline_fid_crop_gives_the_inception_the_unpadded_image():
+    metric = OfflineFID(fake_nums=2, real_nums=2, crop=2)
+    metric.inception = RecordingInception()
+    image = torch.zeros(2, 1, 32, 32)
+    image[..., 2:30, 2:30] = 200  # a 28 px image padded by 2 px, as the Fashion-MNIST configs make them
+    metric.forward_inception(image)
+    assert metric.inception.seen.shape == (2, 3, 28, 28) and (metric.inception.seen == 200).all()
+    assert metric.inception_args == dict(crop=2)  # part of mmagic's cache name for the real statistics
+    with pytest.raises(ValueError, match='leaves nothing'):
+        OfflineFID(fake_nums=2, real_nums=2, crop=16).forward_inception(image)
+    for bad in (-1, 1.5, True):
+        with pytest.raises(ValueError, match='crop must be a non-negative number of pixels'):
+            OfflineFID(fake_nums=2, real_nums=2, crop=bad)
 
 
 def test_m_global_matches_its_definition():
@@ -48,3 +71,22 @@ test_evaluator = dict(metrics=[
     assert metrics['m_global/m_global'] >= metrics['m_global/recon_real'] > 0
     json.dumps(metrics)
     assert real_stats.is_file()  # real-image statistics cached for the next evaluation
+
+
+@pytest.mark.parametrize('mean, std', [(127.5, 127.5), (0.0, 255.0), (33.0, 80.0)])
+def test_m_global_per_image_error_is_the_models_own(mean, std):
+    """L(x) as MGlobal measures it equals the model's L(x) on the same images, whatever the normalisation."""
+    from mmagic.models import DataPreprocessor
+
+    from mmbegan.models import BEGAN
+    model = BEGAN(dict(type='BEGANGenerator', output_scale=16, base_channels=4, noise_size=8, out_channels=1),
+                  dict(type='BEGANDiscriminator', input_scale=16, base_channels=4, embedding_size=8, in_channels=1),
+                  data_preprocessor=DataPreprocessor(mean=[mean], std=[std]))
+    model.init_weights()
+    metric = MGlobal(fake_nums=2)
+    metric.data_preprocessor, metric.model = model.data_preprocessor, model
+    images = torch.rand(2, 1, 16, 16) * 255
+    normalised = (images - mean) / std
+    with torch.no_grad():
+        expected = (normalised - model.discriminator(normalised)).abs().flatten(1).mean(dim=1)
+    assert torch.allclose(metric.per_image_error(images), expected, rtol=1e-5)
