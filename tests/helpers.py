@@ -38,8 +38,9 @@ def tiny_config_file(folder, base_config: str, data_root: str, max_iters: int = 
     Returns the file path.
     """
     vis_interval = vis_interval or max_iters
+    pipeline_arg = ', pipeline=' + pipeline if pipeline else ''
     loader = (f"dict(batch_size={batch_size}, num_workers=0, persistent_workers=False, "
-              f"dataset=dict(data_root={str(data_root)!r}, data_prefix=dict(gt=''){', pipeline=' + pipeline if pipeline else ''}))")
+              f"dataset=dict(data_root={str(data_root)!r}, data_prefix=dict(gt=''){pipeline_arg}))")
     text = f"""_base_ = [{base_config!r}]
 model = dict(generator=dict(base_channels={width}), discriminator=dict(base_channels={width}))
 train_dataloader = {loader}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates .venv/ at the repository root and installs the tested OpenMMLab stack into it, offline except for
-# the package registries. Idempotent: a second run reuses the venv and the cached mmcv wheel (.cache/wheels).
+# the package registries. Idempotent: a second run reuses the venv and the cached mmcv wheel (~/.cache/mmbegan/wheels).
 #
 #   bash tools/setup_env.sh            # CPU ops for mmcv (default)
 #   MMCV_WITH_CUDA=1 bash tools/setup_env.sh   # see README "Install with CUDA"
@@ -10,7 +10,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 VENV="$ROOT/.venv"
 CACHE="$ROOT/.cache"
-WHEELS="$CACHE/wheels"
+# the compiled mmcv wheel is kept per user, so fresh clones on the same machine (CI) reuse it
+WHEELS="${MMBEGAN_WHEEL_CACHE:-$HOME/.cache/mmbegan/wheels}"
 CONSTRAINTS="$ROOT/requirements/constraints.txt"
 MMCV_VERSION=2.1.0
 START=$(date +%s)
@@ -55,7 +56,8 @@ if [ -z "$MMCV_WHEEL" ]; then
     # torch 2.14 headers require C++20; mmcv 2.1.0's setup.py asks for C++17.
     sed -i "s/'-std=c++17'/'-std=c++20'/g" "$SRC/mmcv-$MMCV_VERSION/setup.py"
     grep -q -- "-std=c++20" "$SRC/mmcv-$MMCV_VERSION/setup.py"
-    echo "compiling mmcv ops (about 15 minutes on 2 cores; full log: $CACHE/mmcv-build.log)"
+    echo "compiling mmcv ops: 77 files, about 15-30 minutes on 2 cores; [done/77] lines show progress" \
+        "(full log: $CACHE/mmcv-build.log)"
     MMCV_WITH_OPS=1 MAX_JOBS="${MAX_JOBS:-$(nproc)}" FORCE_CUDA="${MMCV_WITH_CUDA:-0}" \
         "${PIP[@]}" wheel -v --no-build-isolation --no-deps -w "$WHEELS" "$SRC/mmcv-$MMCV_VERSION" \
         2>&1 | tee "$CACHE/mmcv-build.log" | grep --line-buffered -E '^\[[0-9]+/[0-9]+\]|Successfully|ERROR|error:' \

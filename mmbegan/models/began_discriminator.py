@@ -39,6 +39,7 @@ class BEGANDiscriminator(BEGANNetwork):
             check_positive_int(value, name)
         self.input_scale = input_scale
         self.in_channels = in_channels
+        self.embedding_size = embedding_size
         self.encoder = BEGANEncoder(scales, in_channels, base_channels, embedding_size, num_convs)
         self.decoder = BEGANDecoder(scales, in_channels, base_channels, embedding_size, num_convs,
                                     skip_connections)

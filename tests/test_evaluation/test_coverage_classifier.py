@@ -5,8 +5,13 @@ import pytest
 import torch
 
 from mmbegan.datasets.fashion_mnist import DEBIAN_DIR, read_split
-from mmbegan.evaluation.coverage_classifier import (DEFAULT_CLASSIFIER, effective_classes, load_classifier,
-                                                    save_classifier, train_classifier)
+from mmbegan.evaluation.coverage_classifier import (
+    DEFAULT_CLASSIFIER,
+    effective_classes,
+    load_classifier,
+    save_classifier,
+    train_classifier,
+)
 
 
 def test_effective_classes_by_hand():

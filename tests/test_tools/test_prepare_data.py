@@ -81,3 +81,26 @@ def test_prepare_celeba_crops_resumes_and_never_touches_the_source(tmp_path):
     empty.mkdir()
     proc = run_tool('tools/prepare_celeba.py', str(empty), '--out', str(out), check=False)
     assert proc.returncode != 0 and 'no .jpg/.png images' in proc.stderr
+
+
+@pytest.mark.integration
+def test_train_coverage_classifier_from_a_labelled_folder(tmp_path):
+    from tests.test_evaluation.test_coverage_classifier import bars
+    images, labels = bars(30)
+    for index, (image, label) in enumerate(zip(images, labels)):
+        folder = tmp_path / 'labelled' / ['rows', 'columns', 'square'][label]
+        folder.mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(folder / f'{index}.png'), image[0].numpy())
+    out = tmp_path / 'cls.pth'
+    args = ['tools/analysis_tools/train_coverage_classifier.py', '--folder', str(tmp_path / 'labelled'), '--out',
+            str(out), '--epochs', '4', '--batch-size', '16']
+    proc = run_tool(*args)
+    assert '81 training and 9 held-out images of shape (1, 16, 16), 3 classes' in proc.stdout
+    assert 'held-out accuracy' in proc.stdout and out.is_file()
+    again = run_tool(*args, check=False)
+    assert again.returncode != 0 and 'nothing was overwritten' in again.stderr
+    empty = tmp_path / 'one_class' / 'only'
+    empty.mkdir(parents=True)
+    bad = run_tool('tools/analysis_tools/train_coverage_classifier.py', '--folder', str(tmp_path / 'one_class'),
+                   '--out', str(tmp_path / 'x.pth'), check=False)
+    assert bad.returncode != 0 and 'needs one subfolder per class' in bad.stderr

@@ -18,7 +18,6 @@ import numpy as np
 import torch
 
 from mmbegan.evaluation import OfflineFID
-from mmbegan.evaluation.offline_fid import fast_cpu_inception
 
 IMAGE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.bmp', '.webp')
 
@@ -57,7 +56,6 @@ def main() -> None:
     parser.add_argument('--batch-size', type=int, default=50)
     args = parser.parse_args()
     metric = OfflineFID(fake_nums=args.num, real_nums=args.num)
-    metric.inception = fast_cpu_inception(metric.inception)
     start = time.perf_counter()
     a = folder_features(metric, args.folder_a, args.num, args.crop_a, args.batch_size)
     b = folder_features(metric, args.folder_b, args.num, args.crop_b, args.batch_size)

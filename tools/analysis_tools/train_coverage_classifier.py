@@ -106,8 +106,9 @@ def main() -> None:
         members = test_labels == label
         print(f'  {name:>20}: accuracy {(predicted[members] == label).float().mean().item():.3f}')
     counts = torch.bincount(predicted, minlength=len(class_names))
+    smallest = counts.min().item() / len(predicted)
     print(f'held-out accuracy {accuracy:.4f}; effective classes of the held-out real images '
-          f'{effective_classes(counts):.3f} of {len(class_names)} (smallest share {counts.min().item() / len(predicted):.3f})')
+          f'{effective_classes(counts):.3f} of {len(class_names)} (smallest share {smallest:.3f})')
     save_classifier(args.out, model, class_names, accuracy, tuple(train_images.shape[1:]), source)
     print(f'wrote {args.out}')
 
