@@ -10,10 +10,10 @@ custom_hooks = [
     dict(type='PreemptionHook'),
 ]
 metrics = [
-    dict(type='OfflineFID', prefix='FID-1k', fake_nums=32, real_nums=32, crop=2, sample_model='orig'),
-    dict(type='ClassCoverage', prefix='coverage-2k', fake_nums=32, sample_model='orig'),
-    dict(type='SWD', prefix='swd', fake_nums=32, sample_model='orig', image_shape=(1, 32, 32)),
-    dict(type='MGlobal', fake_nums=32, sample_model='orig'),
+    dict(type='OfflineFID', prefix='FID-1k', fake_nums=32, real_nums=32, crop=2, sample_model='ema'),
+    dict(type='ClassCoverage', prefix='coverage-2k', fake_nums=32, sample_model='ema'),
+    dict(type='SWD', prefix='swd', fake_nums=32, sample_model='ema', image_shape=(1, 32, 32)),
+    dict(type='MGlobal', fake_nums=32, sample_model='ema'),
 ]
 val_evaluator = dict(metrics=metrics)
 test_evaluator = dict(metrics=metrics)

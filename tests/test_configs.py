@@ -28,14 +28,26 @@ def test_config_builds(path):
         assert root.startswith('data/'), 'default data roots point where the prepare tools write'
 
 
-def test_began_celeba_is_the_paper_setup():
-    cfg = Config.fromfile(osp.join(REPO, 'configs/began_celeba.py'))
+def test_paper_config_keeps_the_paper_setup():
+    cfg = Config.fromfile(osp.join(REPO, 'configs/began/began_1xb16-200kiters_celeba-cropped-64x64.py'))
     m = cfg.model
     assert (m.gamma, m.lambda_k, m.k_init, m.recon_norm) == (0.5, 1e-3, 0.0, 'l1')
     assert m.generator.noise_size == m.discriminator.embedding_size == 64
     assert m.generator.output_scale == 64 and cfg.train_dataloader.batch_size == 16
     assert cfg.train_dataloader.dataset.data_root == 'data/celeba-cropped/64x64'
     assert cfg.optim_wrapper.generator.optimizer.type == 'Adam'
+
+
+def test_began_celeba_is_the_recipe_and_the_fashion_configs_share_it():
+    short = Config.fromfile(osp.join(REPO, 'configs/began_celeba.py'))
+    fashion = Config.fromfile(osp.join(REPO, 'configs/began/began_1xb16-20kiters_fashion-mnist-32x32.py'))
+    demo = Config.fromfile(osp.join(REPO, 'configs/began/began_n32_1xb16-3kiters_fashion-mnist-32x32.py'))
+    for cfg in (short, fashion, demo):
+        m = cfg.model
+        assert (m.gamma, m.lambda_k, m.generator.init_cfg.type, m.ema_config.momentum) == (1.0, 0.02, 'Kaiming', 1e-3)
+        assert cfg.optim_wrapper.generator.optimizer.lr == 3e-4
+        assert all(metric.sample_model == 'ema' for metric in cfg.test_evaluator.metrics)
+    assert short.train_dataloader.dataset.data_root == 'data/celeba-cropped/64x64'
 
 
 def test_demo_init_lets_samples_depend_on_z():

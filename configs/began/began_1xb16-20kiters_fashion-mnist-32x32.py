@@ -1,4 +1,11 @@
-# BEGAN on Fashion-MNIST at 32×32 (28 px padded to 32), grayscale, 20k iterations of batch 16.
+# BEGAN on Fashion-MNIST at 32×32 (28 px padded to 32), grayscale, 20k iterations of batch 16, with the project's
+# recipe (changes from the paper, measured in configs/began/README.md):
+#   - variance-preserving Kaiming init of G and D: with the authors' init G(z) is the same image for every z at
+#     the start, and training collapsed to footwear;
+#   - γ = 1.0, λ_k = 0.02, Adam 3e-4: k_t reaches its working range within a few hundred iterations (with the
+#     paper's λ_k = 1e-3 it stayed below 0.2 for 3k iterations: FID-1k 190 vs 135, 5.1 vs 5.4 classes);
+#   - an EMA generator (momentum 1e-3, from iteration 500), the one evaluated: it averages over the modes the
+#     generator cycles through.
 #   python tools/prepare_fashion_mnist.py
 _base_ = [
     '../_base_/models/began_64x64.py',
@@ -6,13 +13,17 @@ _base_ = [
     '../_base_/began_runtime.py',
 ]
 
+kaiming = dict(type='Kaiming', layer=['Conv2d', 'Linear'], nonlinearity='linear', distribution='normal')
 model = dict(
     data_preprocessor=dict(mean=[127.5], std=[127.5]),
-    generator=dict(output_scale=32, out_channels=1),
-    discriminator=dict(input_scale=32, in_channels=1))
+    generator=dict(output_scale=32, out_channels=1, init_cfg=kaiming),
+    discriminator=dict(input_scale=32, in_channels=1, init_cfg=kaiming),
+    gamma=1.0,
+    lambda_k=0.02,
+    ema_config=dict(momentum=1e-3, start_iter=500))
 optim_wrapper = dict(
-    generator=dict(optimizer=dict(type='Adam', lr=1e-4, betas=(0.5, 0.999))),
-    discriminator=dict(optimizer=dict(type='Adam', lr=1e-4, betas=(0.5, 0.999))))
+    generator=dict(optimizer=dict(type='Adam', lr=3e-4, betas=(0.5, 0.999))),
+    discriminator=dict(optimizer=dict(type='Adam', lr=3e-4, betas=(0.5, 0.999))))
 
 train_cfg = dict(max_iters=20000, val_interval=5000)
 custom_hooks = [
@@ -27,14 +38,14 @@ custom_hooks = [
 # coverage. Test: Lucic et al.'s protocol, 10k samples vs the 10k test images at 28 px (crop=2 removes the
 # padding), comparable with their BEGAN Fashion-MNIST FID 22.9.
 val_evaluator = dict(metrics=[
-    dict(type='OfflineFID', prefix='FID-2k', fake_nums=2000, real_nums=2000, crop=2, sample_model='orig'),
-    dict(type='ClassCoverage', prefix='coverage-2k', fake_nums=2000, sample_model='orig'),
+    dict(type='OfflineFID', prefix='FID-2k', fake_nums=2000, real_nums=2000, crop=2, sample_model='ema'),
+    dict(type='ClassCoverage', prefix='coverage-2k', fake_nums=2000, sample_model='ema'),
 ])
 test_evaluator = dict(metrics=[
-    dict(type='OfflineFID', prefix='FID-10k-Lucic', fake_nums=10000, real_nums=10000, crop=2, sample_model='orig'),
-    dict(type='ClassCoverage', prefix='coverage-2k', fake_nums=2000, sample_model='orig'),
-    dict(type='SWD', prefix='swd', fake_nums=2048, sample_model='orig', image_shape=(1, 32, 32)),
-    dict(type='MS_SSIM', prefix='ms-ssim', fake_nums=2048, sample_model='orig'),
-    dict(type='MGlobal', fake_nums=2048, sample_model='orig'),
+    dict(type='OfflineFID', prefix='FID-10k-Lucic', fake_nums=10000, real_nums=10000, crop=2, sample_model='ema'),
+    dict(type='ClassCoverage', prefix='coverage-2k', fake_nums=2000, sample_model='ema'),
+    dict(type='SWD', prefix='swd', fake_nums=2048, sample_model='ema', image_shape=(1, 32, 32)),
+    dict(type='MS_SSIM', prefix='ms-ssim', fake_nums=2048, sample_model='ema'),
+    dict(type='MGlobal', fake_nums=2048, sample_model='ema'),
 ])
 default_hooks = dict(checkpoint=dict(interval=1000, max_keep_ckpts=5, save_best='FID-2k/fid', rule='less'))

@@ -2,17 +2,16 @@
 
     python tools/analysis_tools/ablation_table.py [ABLATION_DIR]     # default: work_dirs/ablation
 
-One row per run folder: the last validation record's FID-2k and class coverage (orig and EMA generators), the
-final k_t and the training wall time from the run's log.
+One row per run folder: the last validation record's FID-1k (orig generator) and class coverage (orig and EMA
+generators), and the final k_t.
 """
 import argparse
 import glob
 import json
 import os.path as osp
 
-COLUMNS = [('FID-2k', 'FID-2k/fid', '{:.1f}'), ('eff. classes', 'coverage-2k/effective_classes', '{:.2f}'),
-           ('min share', 'coverage-2k/min_share', '{:.3f}'), ('FID-2k EMA', 'FID-2k-ema/fid', '{:.1f}'),
-           ('eff. classes EMA', 'coverage-2k-ema/effective_classes', '{:.2f}'),
+COLUMNS = [('FID-1k', 'FID-1k/fid', '{:.1f}'), ('eff. classes', 'coverage-2k/effective_classes', '{:.2f}'),
+           ('min share', 'coverage-2k/min_share', '{:.3f}'), ('eff. classes EMA', 'coverage-2k-ema/effective_classes', '{:.2f}'),
            ('min share EMA', 'coverage-2k-ema/min_share', '{:.3f}'), ('final k_t', 'k_t', '{:.3f}')]
 
 

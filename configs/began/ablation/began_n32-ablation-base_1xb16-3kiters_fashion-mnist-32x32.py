@@ -9,6 +9,7 @@ model = dict(
     gamma=1.0,
     lambda_k=0.02,
     latent_constraint=0.0,
+    pull_away=0.0,
     update_mode='alternating',
     generator=dict(base_channels=32, init_cfg=kaiming),
     discriminator=dict(base_channels=32, init_cfg=kaiming),
