@@ -11,7 +11,8 @@ import json
 import os.path as osp
 
 COLUMNS = [('FID-1k', 'FID-1k/fid', '{:.1f}'), ('eff. classes', 'coverage-2k/effective_classes', '{:.2f}'),
-           ('min share', 'coverage-2k/min_share', '{:.3f}'), ('eff. classes EMA', 'coverage-2k-ema/effective_classes', '{:.2f}'),
+           ('min share', 'coverage-2k/min_share', '{:.3f}'),
+           ('eff. classes EMA', 'coverage-2k-ema/effective_classes', '{:.2f}'),
            ('min share EMA', 'coverage-2k-ema/min_share', '{:.3f}'), ('final k_t', 'k_t', '{:.3f}')]
 
 
