@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The recipe ablation of configs/began/README.md: 3,000 iterations of the n = 32 baseline per setting, one lever
-# changed at a time, seed 2022, scored at the end (FID-2k and class coverage over 2k samples, orig and EMA).
+# changed at a time, seed 2022, scored at the end (FID-1k of the orig generator; class coverage over 2k samples
+# of the orig and the EMA generator).
 #   bash tools/analysis_tools/recipe_ablation.sh [NAME ...]     # all settings, or the named ones
 # Runs go to $ABLATION_DIR (default work_dirs/ablation/<name>), $JOBS at a time (default 1) with
 # $THREADS torch threads each (default: cores / JOBS). A setting whose work dir holds a finished run is skipped;
