@@ -3,7 +3,8 @@ _base_ = ['../configs/began/began_n32_1xb16-3kiters_fashion-mnist-32x32.py']
 
 train_cfg = dict(max_iters=20, val_interval=20)
 custom_hooks = [
-    dict(type='BEGANEquilibriumHook', lr_decay=True, window=200, patience=5, factor=0.5, min_lr=2e-5),
+    dict(type='BEGANEquilibriumHook'),
+    dict(type='MGlobalPlateauHook', window=200, patience=5, factor=0.5, min_lr=2e-5),
     dict(type='VisualizationHook', interval=10, fixed_input=True, vis_kwargs_list=dict(type='GAN', name='fake_img')),
     dict(type='BEGANReconstructionHook', interval=10, n_samples=8),
     dict(type='RandomStateHook'),

@@ -3,27 +3,20 @@ import os
 import os.path as osp
 import uuid
 
-import numpy as np
 from mmengine.config import Config
 
+from mmbegan.datasets.random_images import write_random_images
+
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
-FASHION_CFG = osp.join(REPO, 'configs/began/began_1xb16-20kiters_fashion-mnist-32x32.py')
+FASHION_CFG = osp.join(REPO, 'configs/began/began_n32_1xb16-20kiters_fashion-mnist-32x32.py')
 CELEBA_CFG = osp.join(REPO, 'configs/began_celeba.py')
 PYTHON = osp.join(REPO, '.venv/bin/python')
 
 
-def write_images(folder, num: int, size: int, channels: int = 3, seed: int = 0) -> str:
-    """Write ``num`` random PNGs of ``size``×``size`` with 1 or 3 channels; returns the folder."""
-    import cv2
-    os.makedirs(folder, exist_ok=True)
-    rng = np.random.default_rng(seed)
-    for i in range(num):
-        shape = (size, size) if channels == 1 else (size, size, channels)
-        cv2.imwrite(osp.join(str(folder), f'{i:04d}.png'), rng.integers(0, 256, shape, dtype=np.uint8))
-    return str(folder)
+write_images = write_random_images  # the name the tests use
 
 
-BEGAN_HOOKS = ("dict(type='BEGANEquilibriumHook', window=2, patience=1), "
+BEGAN_HOOKS = ("dict(type='BEGANEquilibriumHook'), dict(type='MGlobalPlateauHook', window=2, patience=1), "
                "dict(type='BEGANReconstructionHook', interval={interval}, n_samples=2),")
 
 

@@ -13,21 +13,20 @@ from mmengine.model import is_model_wrapper
 
 @HOOKS.register_module()
 class RankDumpHook(Hook):
-    """Record the model's raw train_step outputs (before any cross-rank averaging) and dump state at the end."""
+    """Record the model's raw train_step outputs (before its cross-rank averaging) and dump state at the end."""
 
     raw = None
 
     def before_train(self, runner) -> None:
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         self.raw = []
-        train_step = model.train_step
+        agree = model.agree_across_ranks
 
-        def recording_train_step(data, optim_wrapper):
-            outputs = train_step(data, optim_wrapper)
+        def recording_agree(outputs):
             self.raw.append({key: value.item() for key, value in outputs.items()})
-            return outputs
+            return agree(outputs)
 
-        model.train_step = recording_train_step
+        model.agree_across_ranks = recording_agree
 
     def after_run(self, runner) -> None:
         if self.raw is None:  # a test run

@@ -9,7 +9,7 @@ import torch
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from mmbegan.utils.cli import check_data_roots
+from mmbegan.datasets import check_data_roots
 from tests.helpers import FASHION_CFG, tiny_cfg, write_images
 
 

@@ -40,7 +40,7 @@ def test_paper_config_keeps_the_paper_setup():
 
 def test_began_celeba_is_the_recipe_and_the_fashion_configs_share_it():
     short = Config.fromfile(osp.join(REPO, 'configs/began_celeba.py'))
-    fashion = Config.fromfile(osp.join(REPO, 'configs/began/began_1xb16-20kiters_fashion-mnist-32x32.py'))
+    fashion = Config.fromfile(osp.join(REPO, 'configs/began/began_n32_1xb16-20kiters_fashion-mnist-32x32.py'))
     demo = Config.fromfile(osp.join(REPO, 'configs/began/began_n32_1xb16-3kiters_fashion-mnist-32x32.py'))
     for cfg in (short, fashion, demo):
         m = cfg.model

@@ -37,7 +37,7 @@ def test_runner_builds_and_checkpoint_round_trip(tmp_path, image_folder):
     runner.train()
     ckpt_path = tmp_path / 'work' / 'iter_2.pth'
     ckpt = torch.load(ckpt_path, map_location='cpu')  # weights_only=True is torch's default here
-    assert 'k_t' in ckpt['state_dict'] and 'began_equilibrium' in ckpt
+    assert 'k_t' in ckpt['state_dict'] and 'm_global_plateau' in ckpt
     assert ckpt['message_hub']['log_scalars']['train/k_t'].current() == pytest.approx(
         ckpt['state_dict']['k_t'].item())
 

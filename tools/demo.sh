@@ -14,12 +14,12 @@ OPTIONS=()
 
 bash tools/setup_env.sh
 echo "==> data: Fashion-MNIST -> data/fashion-mnist/train"
-"$PY" tools/prepare_fashion_mnist.py
+"$PY" tools/dataset_converters/prepare_fashion_mnist.py
 echo "==> training $CONFIG into $WORK"
 start=$(date +%s)
 "$PY" tools/train.py "$CONFIG" --work-dir "$WORK" "${OPTIONS[@]}"
 train_seconds=$(( $(date +%s) - start ))
 echo "==> training took ${train_seconds} s; plotting curves"
-"$PY" tools/plot_curves.py "$WORK"
+"$PY" tools/analysis_tools/plot_curves.py "$WORK"
 echo "==> evaluating the untrained generator for comparison and writing the report"
-"$PY" tools/demo_report.py "$CONFIG" "$WORK" --train-seconds "$train_seconds" "${OPTIONS[@]}"
+"$PY" tools/analysis_tools/demo_report.py "$CONFIG" "$WORK" --train-seconds "$train_seconds" "${OPTIONS[@]}"

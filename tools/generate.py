@@ -12,17 +12,15 @@ Writes into ``--out-dir`` (default: ``work_dirs/<config name>/generate``):
 import argparse
 import os
 import os.path as osp
-import sys
 
+import mmbegan  # noqa: F401 I001  # isort: skip  (first: silences known third-party import warnings)
 import cv2
 import torch
+from mmagic.apis.inferencers.inference_functions import init_model
+from mmagic.models.data_preprocessors import DataPreprocessor
 from torchvision.utils import save_image
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-from mmagic.apis.inferencers.inference_functions import init_model  # noqa: E402
-from mmagic.models.data_preprocessors import DataPreprocessor  # noqa: E402
-
-from mmbegan.apis import embed_images, slerp  # noqa: E402
+from mmbegan.apis import embed_images, slerp
 
 
 def parse_args() -> argparse.Namespace:

@@ -87,7 +87,7 @@ elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q dataset-fashion-mnist; }
 else
     echo "SKIPPED: apt needs root here. Install it yourself (sudo apt-get install dataset-fashion-mnist)"
-    echo "or pass --src to tools/prepare_fashion_mnist.py."
+    echo "or pass --src to tools/dataset_converters/prepare_fashion_mnist.py."
 fi
 
 step "check: the stack imports"

@@ -4,18 +4,16 @@
 """
 import argparse
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+import mmbegan  # noqa: F401 I001  # isort: skip  (first: silences known third-party import warnings)
+import mmengine
+from mmengine.dist import is_main_process
+from mmengine.logging import print_log
+from mmengine.runner import Runner
 
-import mmengine  # noqa: E402
-from mmagic.utils import print_colored_log  # noqa: E402
-from mmengine.dist import is_main_process  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
-
-from mmbegan.apis import run_test  # noqa: E402
-from mmbegan.utils import init_cpu_distributed  # noqa: E402
-from mmbegan.utils.cli import add_common_args, check_data_roots, check_work_dir, load_config  # noqa: E402
+from mmbegan.apis import add_common_args, check_work_dir, load_config_from_args, run_test
+from mmbegan.datasets import check_data_roots
+from mmbegan.engine import init_cpu_distributed
 
 
 def parse_args() -> argparse.Namespace:
@@ -31,16 +29,16 @@ def main() -> None:
     args = parse_args()
     if not osp.isfile(args.checkpoint):
         raise FileNotFoundError(f'checkpoint not found: {args.checkpoint}')
-    cfg = load_config(args)
+    cfg = load_config_from_args(args)
     check_work_dir(cfg.work_dir)
     check_data_roots(cfg, ('test_dataloader',))
     cfg.load_from = args.checkpoint
     init_cpu_distributed(args.launcher)
     runner = Runner.from_cfg(cfg)
-    print_colored_log(f'Working directory: {cfg.work_dir}')
+    print_log(f'Working directory: {cfg.work_dir}')
     metrics = run_test(runner)
     if is_main_process():
-        print_colored_log(f'Metrics: {metrics}')
+        print_log(f'Metrics: {metrics}')
         if args.out:
             mmengine.dump(metrics, args.out)
 

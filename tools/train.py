@@ -4,17 +4,16 @@
                                                    [--cfg-options k=v ...] [--launcher pytorch]
 """
 import argparse
-import os.path as osp
 import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+import mmbegan  # noqa: F401 I001  # isort: skip  (first: silences known third-party import warnings)
+from mmengine.logging import print_log
+from mmengine.runner import Runner
 
-from mmagic.utils import print_colored_log  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
-
-from mmbegan.engine.hooks.preemption_hook import PREEMPTED_EXIT_CODE, PreemptionHook  # noqa: E402
-from mmbegan.utils import init_cpu_distributed  # noqa: E402
-from mmbegan.utils.cli import add_common_args, check_data_roots, check_work_dir, enable_amp, load_config  # noqa: E402
+from mmbegan.apis import add_common_args, check_work_dir, load_config_from_args
+from mmbegan.datasets import check_data_roots
+from mmbegan.engine import enable_amp, init_cpu_distributed
+from mmbegan.engine.hooks.preemption_hook import PREEMPTED_EXIT_CODE, PreemptionHook
 
 
 def parse_args() -> argparse.Namespace:
@@ -30,22 +29,22 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    cfg = load_config(args)
+    cfg = load_config_from_args(args)
     check_work_dir(cfg.work_dir)
     check_data_roots(cfg)
     if args.amp:
-        print_colored_log(f'mixed precision: {enable_amp(cfg)}')
+        print_log(f'mixed precision: {enable_amp(cfg)}')
     if args.resume == 'auto':
         cfg.resume = True
     elif args.resume:
         cfg.resume, cfg.load_from = True, args.resume
     init_cpu_distributed(args.launcher)
     runner = Runner.from_cfg(cfg)
-    print_colored_log(f'Working directory: {cfg.work_dir}')
-    print_colored_log(f'Log directory: {runner._log_dir}')
+    print_log(f'Working directory: {cfg.work_dir}')
+    print_log(f'Log directory: {runner._log_dir}')
     runner.train()
-    print_colored_log(f'Log saved under {runner._log_dir}')
-    print_colored_log(f'Checkpoint saved under {cfg.work_dir}')
+    print_log(f'Log saved under {runner._log_dir}')
+    print_log(f'Checkpoint saved under {cfg.work_dir}')
     if any(isinstance(hook, PreemptionHook) and hook.preempted for hook in runner.hooks):
         sys.exit(PREEMPTED_EXIT_CODE)
 

@@ -8,11 +8,11 @@ custom_imports = dict(imports=['mmbegan'], allow_failed_imports=False)
 model_wrapper_cfg = dict(type='DeviceAwareSeparateDDP', broadcast_buffers=False, find_unused_parameters=False)
 
 # BEGANEquilibriumHook owns k_t: without it training stops at the first iteration with an error.
+equilibrium_hook = dict(type='BEGANEquilibriumHook')
 # lr decay: halve both learning rates when the mean M_global of 500-iteration windows has not improved for
 # 10 windows (the stall rule of tensorpack's BEGAN), never below 2e-5 (carpedm20's floor, added after a
 # collapse caused by decaying too far).
-equilibrium_hook = dict(type='BEGANEquilibriumHook', lr_decay=True, window=500, patience=10, factor=0.5,
-                        min_lr=2e-5)
+lr_decay_hook = dict(type='MGlobalPlateauHook', window=500, patience=10, factor=0.5, min_lr=2e-5)
 # sample grids from fixed noise, so successive frames are comparable
 vis_hook = dict(type='VisualizationHook', interval=5000, fixed_input=True,
                 vis_kwargs_list=dict(type='GAN', name='fake_img'))
@@ -22,10 +22,11 @@ recon_hook = dict(type='BEGANReconstructionHook', interval=5000, n_samples=8)
 rng_hook = dict(type='RandomStateHook')
 # on SIGTERM (pre-emption): finish the iteration, save a checkpoint, stop (exit code 143)
 preemption_hook = dict(type='PreemptionHook')
-custom_hooks = [equilibrium_hook, vis_hook, recon_hook, rng_hook, preemption_hook]
+custom_hooks = [equilibrium_hook, lr_decay_hook, vis_hook, recon_hook, rng_hook, preemption_hook]
 
-# checkpoints are written to a temporary file and renamed: a crash mid-save never leaves a truncated iter_N.pth
-default_hooks = dict(checkpoint=dict(backend_args=dict(backend='atomic_local')))
+# checkpoints are written to a temporary file and renamed: a crash mid-save never leaves a truncated iter_N.pth;
+# a run stopped early (SIGTERM) also saves the iteration it stops at
+default_hooks = dict(checkpoint=dict(type='ResumableCheckpointHook', backend_args=dict(backend='atomic_local')))
 
 # k_t, m_global and balance are logged unsmoothed every logging step; m_global_avg is M_global averaged
 # over the last 100 iterations

@@ -1,8 +1,8 @@
 # The paper's 64×64 CelebA BEGAN (Berthelot et al. 2017). Prepare the data first:
-#   python tools/prepare_celeba.py /path/to/img_align_celeba --sizes 64
+#   python tools/dataset_converters/prepare_celeba.py /path/to/img_align_celeba --sizes 64
 _base_ = [
     '../_base_/models/began_64x64.py',
-    'mmagic::_base_/datasets/unconditional_imgs_64x64.py',
+    '../_base_/datasets/celeba-cropped-64x64.py',
     '../_base_/began_runtime.py',
 ]
 
@@ -10,17 +10,8 @@ _base_ = [
 # parameters (G + D) and halves the step time of n = 128, as in Heumi/BEGAN-tensorflow's 64 px model.
 model = dict(generator=dict(base_channels=64), discriminator=dict(base_channels=64))
 
-# tools/prepare_celeba.py writes its 64 px face crops here by default; it owns the crop, so the pipeline
-# only loads (no Resize: images of another size are an error, not silently rescaled)
-data_root = 'data/celeba-cropped/64x64'
-pipeline = [dict(type='CheckedLoadImageFromFile', key='gt'), dict(type='PackInputs')]
-batch_size = 16  # the paper's batch size
-train_dataloader = dict(batch_size=batch_size, num_workers=2, dataset=dict(data_root=data_root, pipeline=pipeline))
-val_dataloader = dict(batch_size=batch_size, num_workers=2, dataset=dict(data_root=data_root, pipeline=pipeline))
-test_dataloader = dict(batch_size=batch_size, num_workers=2, dataset=dict(data_root=data_root, pipeline=pipeline))
-
 # Adam at 1e-4, the top of the paper's range [5e-5, 1e-4] and the value of most re-implementations;
-# betas (0.5, 0.999) as in most of them (the paper does not give betas). BEGANEquilibriumHook halves the lr
+# betas (0.5, 0.999) as in most of them (the paper does not give betas). MGlobalPlateauHook halves the lr
 # when M_global stalls.
 optim_wrapper = dict(
     generator=dict(optimizer=dict(type='Adam', lr=1e-4, betas=(0.5, 0.999))),

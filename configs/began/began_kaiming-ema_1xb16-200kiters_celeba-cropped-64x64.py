@@ -1,6 +1,6 @@
 # The 64×64 CelebA BEGAN with the project's recipe (chosen on Fashion-MNIST; configs/began/README.md): variance-
 # preserving Kaiming init of G and D, γ = 1.0, λ_k = 0.02, Adam 3e-4, and an EMA generator that is evaluated.
-#   python tools/prepare_celeba.py /path/to/img_align_celeba --sizes 64
+#   python tools/dataset_converters/prepare_celeba.py /path/to/img_align_celeba --sizes 64
 _base_ = ['./began_1xb16-200kiters_celeba-cropped-64x64.py']
 
 kaiming = dict(type='Kaiming', layer=['Conv2d', 'Linear'], nonlinearity='linear', distribution='normal')

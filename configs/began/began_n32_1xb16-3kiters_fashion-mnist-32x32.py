@@ -1,13 +1,12 @@
 # The CPU demo (bash tools/demo.sh): BEGAN on Fashion-MNIST at 32×32 with the project's recipe, n = 32, 3,000
 # iterations (≈ 11 minutes on 2 cores). Recipe levers and their measured effect: configs/began/README.md.
-_base_ = ['./began_1xb16-20kiters_fashion-mnist-32x32.py']
-
-model = dict(generator=dict(base_channels=32), discriminator=dict(base_channels=32))
+_base_ = ['./began_n32_1xb16-20kiters_fashion-mnist-32x32.py']
 
 max_iters = 3000
 train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
 custom_hooks = [
-    dict(type='BEGANEquilibriumHook', lr_decay=True, window=200, patience=5, factor=0.5, min_lr=2e-5),
+    dict(type='BEGANEquilibriumHook'),
+    dict(type='MGlobalPlateauHook', window=200, patience=5, factor=0.5, min_lr=2e-5),
     dict(type='VisualizationHook', interval=500, fixed_input=True, vis_kwargs_list=dict(type='GAN', name='fake_img')),
     dict(type='BEGANReconstructionHook', interval=500, n_samples=8),
     dict(type='RandomStateHook'),

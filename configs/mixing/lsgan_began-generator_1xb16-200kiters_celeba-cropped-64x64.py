@@ -1,7 +1,7 @@
 # mmagic's LSGAN (least-squares loss, LSGANDiscriminator) with mmbegan's BEGANGenerator.
 # (mmagic's DCGANDiscriminator is avoided: its init_weights fails under mmengine 0.10.7.)
 _base_ = [
-    'mmagic::_base_/datasets/unconditional_imgs_64x64.py',
+    '../_base_/datasets/celeba-cropped-64x64.py',
     'mmagic::_base_/gen_default_runtime.py',
 ]
 custom_imports = dict(imports=['mmbegan'], allow_failed_imports=False)
@@ -15,12 +15,6 @@ model = dict(
     discriminator=dict(type='LSGANDiscriminator', in_channels=3, input_scale=64, output_scale=8,
                        base_channels=64, out_channels=1))
 
-data_root = 'data/celeba-cropped/64x64'
-batch_size = 16
-train_dataloader = dict(batch_size=batch_size, num_workers=2, dataset=dict(data_root=data_root))
-val_dataloader = dict(batch_size=batch_size, num_workers=2, dataset=dict(data_root=data_root))
-test_dataloader = dict(batch_size=batch_size, num_workers=2, dataset=dict(data_root=data_root))
-
 optim_wrapper = dict(
     generator=dict(optimizer=dict(type='Adam', lr=1e-4, betas=(0.5, 0.99))),
     discriminator=dict(optimizer=dict(type='Adam', lr=1e-4, betas=(0.5, 0.99))))
@@ -31,4 +25,6 @@ train_cfg = dict(max_iters=200000, val_interval=10000)
 metrics = [dict(type='SWD', prefix='swd', fake_nums=16384, sample_model='orig', image_shape=(3, 64, 64))]
 val_evaluator = dict(metrics=metrics)
 test_evaluator = dict(metrics=metrics)
-default_hooks = dict(checkpoint=dict(interval=10000, save_best='swd/avg', rule='less'))
+# mmbegan's checkpoint hook: it also saves where a run stops early (PreemptionHook) and keeps the last good file
+default_hooks = dict(checkpoint=dict(type='ResumableCheckpointHook', interval=10000, save_best='swd/avg',
+                                     rule='less'))

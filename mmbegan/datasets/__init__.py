@@ -1,4 +1,7 @@
-"""Data pieces of mmbegan."""
+"""Data pieces of mmbegan: a checked image loader, data-folder checks, atomic image writing, random images."""
+from .data_root_check import check_data_roots
+from .image_io import write_png_atomic
+from .random_images import write_random_images
 from .transforms import CheckedLoadImageFromFile
 
-__all__ = ['CheckedLoadImageFromFile']
+__all__ = ['CheckedLoadImageFromFile', 'check_data_roots', 'write_png_atomic', 'write_random_images']

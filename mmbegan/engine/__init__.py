@@ -1,9 +1,19 @@
 """Engine parts of mmbegan: hooks, optimizer and model wrappers and a file backend, registered in mmagic's /
-mmengine's registries."""
+mmengine's registries; CPU process groups and weights-only checkpoint loading."""
+from .checkpoint_globals import register_checkpoint_globals
+from .cpu_distributed import init_cpu_distributed
 from .fileio import AtomicLocalBackend
-from .hooks import BEGANEquilibriumHook, BEGANReconstructionHook, PreemptionHook, RandomStateHook
-from .optimizers import BF16AutocastOptimWrapper
+from .hooks import (
+                    BEGANEquilibriumHook,
+                    BEGANReconstructionHook,
+                    MGlobalPlateauHook,
+                    PreemptionHook,
+                    RandomStateHook,
+                    ResumableCheckpointHook,
+)
+from .optimizers import BF16AutocastOptimWrapper, enable_amp
 from .wrappers import DeviceAwareSeparateDDP
 
 __all__ = ['AtomicLocalBackend', 'BEGANEquilibriumHook', 'BEGANReconstructionHook', 'BF16AutocastOptimWrapper',
-           'DeviceAwareSeparateDDP', 'PreemptionHook', 'RandomStateHook']
+           'DeviceAwareSeparateDDP', 'MGlobalPlateauHook', 'PreemptionHook', 'RandomStateHook',
+           'ResumableCheckpointHook', 'enable_amp', 'init_cpu_distributed', 'register_checkpoint_globals']

@@ -6,13 +6,14 @@ import torch
 from mmagic.models.base_models import BaseGAN
 from mmagic.registry import MODELS
 from mmagic.structures import DataSample
+from mmengine.dist import all_reduce
 from mmengine.logging import MessageHub
 from mmengine.model import is_model_wrapper
 from mmengine.optim import OptimWrapper, OptimWrapperDict
 from torch import Tensor, nn
 
-from ..utils.checkpoint_check import check_checkpoint_fits, strip_wrapper_keys
 from .began_generator import uniform_noise
+from .checkpoint_fit import check_checkpoint_fits, strip_wrapper_keys
 
 RECON_NORMS = ('l1', 'l2')
 UPDATE_MODES = ('alternating', 'simultaneous')
@@ -25,7 +26,8 @@ class BEGAN(BaseGAN):
     With L(v) = mean |v − D(v)|^η, the discriminator minimises L_D = L(x) − k_t·L(G(z_D)) and the generator
     L_G = L(G(z_G)). ``k_t`` is a buffer of this model (so every checkpoint holds it); only
     :class:`~mmbegan.engine.BEGANEquilibriumHook` updates it, from the ``recon_real`` and ``recon_fake`` that
-    :meth:`train_step` returns. Noise is uniform in [−1, 1] everywhere the model samples.
+    :meth:`train_step` returns: means over all ranks, so that every rank applies the same update. Noise is
+    uniform in [−1, 1] everywhere the model samples.
 
     Args:
         generator (dict | nn.Module): the generator, e.g. ``BEGANGenerator`` (any mmagic generator works).
@@ -97,14 +99,25 @@ class BEGAN(BaseGAN):
         return diff.abs().mean() if self.recon_norm == 'l1' else diff.square().mean()
 
     def train_step(self, data: dict, optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
-        """One BEGAN iteration; returns ``loss_disc``, ``loss_gen``, ``recon_real`` and ``recon_fake`` detached."""
+        """One BEGAN iteration; returns ``loss_disc``, ``loss_gen``, ``recon_real`` and ``recon_fake`` detached,
+        each the mean over all ranks."""
         if not self.equilibrium_hook_attached:
             raise RuntimeError(
                 'BEGAN is training without BEGANEquilibriumHook, so k_t would never change. Add '
                 "custom_hooks=[dict(type='BEGANEquilibriumHook')] to the config.")
         if self.update_mode == 'alternating':
-            return super().train_step(data, optim_wrapper)
-        return self._simultaneous_step(self.data_preprocessor(data, True), optim_wrapper)
+            return self.agree_across_ranks(super().train_step(data, optim_wrapper))
+        return self.agree_across_ranks(self._simultaneous_step(self.data_preprocessor(data, True), optim_wrapper))
+
+    @staticmethod
+    def agree_across_ranks(outputs: Dict[str, Tensor]) -> Dict[str, Tensor]:
+        """The mean over all ranks of every value of ``outputs`` (one all-reduce; unchanged in one process).
+
+        k_t's controller then applies the same update on every rank, and the log shows global means."""
+        keys = list(outputs)
+        stacked = torch.stack([outputs[key].detach().float().reshape(()) for key in keys])
+        all_reduce(stacked, op='mean')
+        return dict(zip(keys, stacked.unbind()))
 
     def real_images(self, data_samples: DataSample, fake: Tensor) -> Tensor:
         """Real images of the batch, checked against the generator's output before they meet D."""

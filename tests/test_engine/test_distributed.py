@@ -12,7 +12,8 @@ from tests.helpers import FASHION_CFG, PYTHON, REPO, tiny_config_file, write_ima
 EXTRA = """
 custom_imports = dict(imports=['mmbegan', 'tests.rank_dump_hook'], allow_failed_imports=False)
 custom_hooks = [
-    dict(type='BEGANEquilibriumHook', window=2, patience=1),
+    dict(type='BEGANEquilibriumHook'),
+    dict(type='MGlobalPlateauHook', window=2, patience=1),
     dict(type='RandomStateHook'),
     dict(type='RankDumpHook'),
 ]

@@ -1,36 +1,45 @@
-"""checkpoint_due follows CheckpointHook's own schedule, so RNG states and pre-emption saves match its saves."""
+"""RandomStateHook: RNG states are gathered exactly at the checkpoint hook's saves and restored on resume only."""
+import random
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
-from mmengine.hooks import CheckpointHook
+import torch
 
-from mmbegan.engine.hooks.random_state_hook import checkpoint_due
-
-
-def due_iterations(hook: CheckpointHook, max_iters: int) -> list:
-    """The 1-based iterations at which checkpoint_due answers yes for a run with only ``hook``."""
-    return [i for i in range(1, max_iters + 1)
-            if checkpoint_due(SimpleNamespace(iter=i - 1, max_iters=max_iters, hooks=[hook]))]
+from mmbegan.engine import RandomStateHook, ResumableCheckpointHook
+from mmbegan.engine.hooks.random_state_hook import CHECKPOINT_KEY
 
 
-@pytest.mark.parametrize('kwargs, expected', [
-    (dict(interval=2), [2, 4, 6, 7]),  # the last iteration too (save_last defaults to True)
-    (dict(interval=2, save_begin=1), [1, 3, 5, 7]),  # CheckpointHook saves at 1, 3, 5: not at 2, 4, 6
-    (dict(interval=2, save_begin=100), [7]),  # nothing before save_begin but the last iteration
-    (dict(interval=2, save_last=False), [2, 4, 6]),
-    (dict(interval=3, save_begin=2, save_last=False), [2, 5]),
-])
-def test_checkpoint_due_matches_checkpoint_hook(kwargs, expected):
-    hook = CheckpointHook(by_epoch=False, **kwargs)
-    assert due_iterations(hook, 7) == expected
+def test_states_are_captured_at_the_saves_only():
+    checkpoint_hook = ResumableCheckpointHook(by_epoch=False, interval=2, save_begin=1)  # saves at 1, 3, 5, 6
+    hook = RandomStateHook()
+    runner = SimpleNamespace(hooks=[checkpoint_hook], max_iters=6, train_loop=SimpleNamespace(stop_training=False))
+    hook.before_train(runner)
+    captured = []
+    hook.capture = lambda: captured.append(runner.iter + 1)
+    for i in range(6):
+        runner.iter = i
+        hook.after_train_iter(runner, i)
+    assert captured == [1, 3, 5, 6]
 
 
-def test_checkpoint_due_matches_what_checkpoint_hook_does():
-    """Cross-check against CheckpointHook itself: record when its after_train_iter saves."""
-    hook = CheckpointHook(by_epoch=False, interval=3, save_begin=2)
-    saved = []
-    hook._save_checkpoint = lambda runner: saved.append(runner.iter + 1)
-    for i in range(1, 10):
-        runner = SimpleNamespace(iter=i - 1, max_iters=9, hooks=[hook], logger=SimpleNamespace(info=print))
-        hook.after_train_iter(runner, i - 1)
-    assert due_iterations(hook, 9) == saved == [2, 5, 8, 9]
+def test_a_run_without_the_resumable_checkpoint_hook_is_refused():
+    with pytest.raises(TypeError, match='ResumableCheckpointHook'):
+        RandomStateHook().before_train(SimpleNamespace(hooks=[]))
+
+
+def test_resume_restores_the_saved_states_and_load_from_does_not():
+    hook = RandomStateHook()
+    torch.manual_seed(1), np.random.seed(1), random.seed(1)
+    hook.capture()
+    checkpoint = {}
+    hook.before_save_checkpoint(None, checkpoint)
+    expected = (torch.rand(1), np.random.rand(), random.random())
+    fresh = RandomStateHook()
+    fresh.after_load_checkpoint(SimpleNamespace(_resume=False), checkpoint)
+    fresh.before_train_iter(None, 0)
+    assert fresh.resumed is None
+    fresh.after_load_checkpoint(SimpleNamespace(_resume=True), checkpoint)
+    fresh.before_train_iter(None, 0)
+    assert (torch.rand(1), np.random.rand(), random.random()) == expected
+    assert len(checkpoint[CHECKPOINT_KEY]) == 1

@@ -20,7 +20,7 @@ def run(work_dir, data_root, max_iters, resume=False):
     cfg.resume = resume
     runner = Runner.from_cfg(cfg)
     runner.train()
-    hook = next(h for h in runner.hooks if type(h).__name__ == 'BEGANEquilibriumHook')
+    hook = next(h for h in runner.hooks if type(h).__name__ == 'MGlobalPlateauHook')
     return runner, hook
 
 

@@ -1,5 +1,6 @@
 """BEGAN model: losses, gradient flow, both update modes, EMA, noise prior and argument checks."""
 import copy
+from types import SimpleNamespace
 
 import pytest
 import torch
@@ -9,6 +10,7 @@ from mmengine.logging import MessageHub
 from mmengine.optim import OptimWrapper, OptimWrapperDict
 from torch.optim import SGD
 
+from mmbegan.engine import BEGANEquilibriumHook
 from mmbegan.models import BEGAN
 
 GEN = dict(type='BEGANGenerator', output_scale=16, base_channels=4, noise_size=8, init_type='pytorch')
@@ -18,7 +20,7 @@ DISC = dict(type='BEGANDiscriminator', input_scale=16, base_channels=4, embeddin
 def make_model(**kwargs) -> BEGAN:
     model = BEGAN(GEN, DISC, data_preprocessor=DataPreprocessor(), **kwargs)
     model.init_weights()
-    model.equilibrium_hook_attached = True
+    BEGANEquilibriumHook().before_train(SimpleNamespace(model=model))  # what a training run does
     return model
 
 
@@ -156,8 +158,7 @@ def test_noise_is_uniform_everywhere():
 
 
 def test_training_without_hook_is_an_error():
-    model = make_model()
-    model.equilibrium_hook_attached = False
+    model = BEGAN(GEN, DISC, data_preprocessor=DataPreprocessor())
     MessageHub.get_current_instance().update_info('iter', 0)
     with pytest.raises(RuntimeError, match='BEGANEquilibriumHook'):
         model.train_step(batch(), make_optim(model))

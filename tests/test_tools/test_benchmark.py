@@ -1,4 +1,5 @@
-"""tools/benchmark.py end to end on a shrunken Fashion-MNIST config (a smoke test of the tool, not of timings)."""
+"""tools/analysis_tools/benchmark.py end to end on a shrunken Fashion-MNIST config (a smoke test of the tool, not
+of timings)."""
 import json
 import subprocess
 
@@ -11,7 +12,8 @@ from tests.helpers import FASHION_CFG, PYTHON, REPO
 def test_benchmark_reports_every_quantity(tmp_path):
     out = tmp_path / 'benchmark.json'
     proc = subprocess.run(
-        [PYTHON, 'tools/benchmark.py', FASHION_CFG, '--work-dir', str(tmp_path / 'work'), '--out', str(out),
+        [PYTHON, 'tools/analysis_tools/benchmark.py', FASHION_CFG, '--work-dir', str(tmp_path / 'work'),
+         '--out', str(out),
          '--synthetic-data', '16', '--iters', '3', '--warmup', '1', '--repeats', '1',
          '--cfg-options', 'model.generator.base_channels=4', 'model.discriminator.base_channels=4',
          'train_dataloader.batch_size=4', 'train_dataloader.num_workers=0',

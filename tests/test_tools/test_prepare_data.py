@@ -1,4 +1,4 @@
-"""tools/prepare_fashion_mnist.py and tools/prepare_celeba.py on data made by the tests."""
+"""tools/dataset_converters/prepare_fashion_mnist.py and prepare_celeba.py on data made by the tests."""
 import gzip
 import os
 import struct
@@ -9,6 +9,9 @@ import numpy as np
 import pytest
 
 from tests.helpers import PYTHON, REPO
+
+FASHION_TOOL = 'tools/dataset_converters/prepare_fashion_mnist.py'
+CELEBA_TOOL = 'tools/dataset_converters/prepare_celeba.py'
 
 
 def run_tool(*args, check=True):
@@ -33,18 +36,18 @@ def write_idx(folder, num=5, gz=True):
 def test_prepare_fashion_mnist_writes_resumes_and_rejects(tmp_path):
     images = write_idx(tmp_path / 'src')
     out = tmp_path / 'out'
-    proc = run_tool('tools/prepare_fashion_mnist.py', '--src', str(tmp_path / 'src'), '--out', str(out),
+    proc = run_tool(FASHION_TOOL, '--src', str(tmp_path / 'src'), '--out', str(out),
                     '--splits', 'train')
     assert '5 written' in proc.stdout
     written = cv2.imread(str(out / 'train' / '00003.png'), cv2.IMREAD_UNCHANGED)
     assert written.shape == (28, 28) and np.array_equal(written, images[3])
-    assert '0 written, 5 kept' in run_tool('tools/prepare_fashion_mnist.py', '--src', str(tmp_path / 'src'),
+    assert '0 written, 5 kept' in run_tool(FASHION_TOOL, '--src', str(tmp_path / 'src'),
                                            '--out', str(out), '--splits', 'train').stdout
-    missing = run_tool('tools/prepare_fashion_mnist.py', '--src', str(tmp_path / 'nowhere'), check=False)
+    missing = run_tool(FASHION_TOOL, '--src', str(tmp_path / 'nowhere'), check=False)
     assert missing.returncode != 0 and 'is not a directory' in missing.stderr
     (tmp_path / 'bad').mkdir()
     (tmp_path / 'bad' / 'train-images-idx3-ubyte').write_bytes(b'\x00' * 40)
-    bad = run_tool('tools/prepare_fashion_mnist.py', '--src', str(tmp_path / 'bad'), '--out', str(out),
+    bad = run_tool(FASHION_TOOL, '--src', str(tmp_path / 'bad'), '--out', str(out),
                    '--splits', 'train', check=False)
     assert bad.returncode != 0 and 'not a complete IDX file' in bad.stderr
 
@@ -62,24 +65,24 @@ def test_prepare_celeba_crops_resumes_and_never_touches_the_source(tmp_path):
     write_aligned_celeba(src)
     before = {p: os.path.getmtime(src / p) for p in os.listdir(src)}
     out = tmp_path / 'celeba-cropped'
-    run_tool('tools/prepare_celeba.py', str(src), '--out', str(out), '--sizes', '64', '128', '--workers', '2')
+    run_tool(CELEBA_TOOL, str(src), '--out', str(out), '--sizes', '64', '128', '--workers', '2')
     img = cv2.imread(str(out / '128x128' / '000002.png'))
     source = cv2.imread(str(src / '000002.jpg'))
     assert img.shape == (128, 128, 3) and np.array_equal(img, source[50:178, 25:153])
     assert cv2.imread(str(out / '64x64' / '000001.png')).shape == (64, 64, 3)
     mtime = os.path.getmtime(out / '64x64' / '000001.png')
-    run_tool('tools/prepare_celeba.py', str(src), '--out', str(out), '--sizes', '64')
+    run_tool(CELEBA_TOOL, str(src), '--out', str(out), '--sizes', '64')
     assert os.path.getmtime(out / '64x64' / '000001.png') == mtime  # resumed, not rewritten
     assert {p: os.path.getmtime(src / p) for p in os.listdir(src)} == before
 
     cv2.imwrite(str(src / '000009.jpg'), np.zeros((100, 100, 3), np.uint8))
-    proc = run_tool('tools/prepare_celeba.py', str(src), '--out', str(out), check=False)
+    proc = run_tool(CELEBA_TOOL, str(src), '--out', str(out), check=False)
     assert proc.returncode != 0 and '000009.jpg: 100×100 px' in proc.stdout
-    inside = run_tool('tools/prepare_celeba.py', str(src), '--out', str(src / 'crops'), check=False)
+    inside = run_tool(CELEBA_TOOL, str(src), '--out', str(src / 'crops'), check=False)
     assert inside.returncode != 0 and 'inside the source folder' in inside.stderr
     empty = tmp_path / 'empty'
     empty.mkdir()
-    proc = run_tool('tools/prepare_celeba.py', str(empty), '--out', str(out), check=False)
+    proc = run_tool(CELEBA_TOOL, str(empty), '--out', str(out), check=False)
     assert proc.returncode != 0 and 'no .jpg/.png images' in proc.stderr
 
 

@@ -40,7 +40,7 @@ def test_train_writes_checkpoints_and_samples(trained):
 @pytest.mark.integration
 def test_plot_curves_writes_png(trained):
     _, work, _ = trained
-    run(['tools/plot_curves.py', work])
+    run(['tools/analysis_tools/plot_curves.py', work])
     image = cv2.imread(osp.join(work, 'curves.png'))
     assert image is not None and image.shape[0] > 400
 
@@ -60,7 +60,7 @@ def test_generate_writes_grids_and_real_interpolation(trained, tmp_path):
     out = tmp_path / 'gen'
     proc = run(['tools/generate.py', cfg, osp.join(work, 'iter_4.pth'), '--out-dir', str(out), '--num-samples', '9',
                 '--steps', '5', '--num-interps', '2', '--embed-iters', '5',
-                '--real-images', osp.join(data, '0000.png'), osp.join(data, '0001.png')])
+                '--real-images', osp.join(data, '00000.png'), osp.join(data, '00001.png')])
     assert 'embedding L1 error' in proc.stdout
     samples = cv2.imread(str(out / 'samples.png'))
     assert samples.shape[0] == 3 * 32 + 4 * 2  # 3×3 grid of 32 px images, 2 px padding

@@ -4,7 +4,8 @@
 # of the orig and the EMA generator).
 #   bash tools/analysis_tools/recipe_ablation.sh [NAME ...]     # all settings, or the named ones
 # Runs go to $ABLATION_DIR (default work_dirs/ablation/<name>), $JOBS at a time (default 1) with
-# $THREADS torch threads each (default: cores / JOBS). A setting whose work dir holds a finished run is skipped;
+# $THREADS torch threads each (default: cores / JOBS). A setting is --cfg-options for the baseline config, or a
+# config of its own (a .py path). A setting whose work dir holds a finished run is skipped;
 # tools/analysis_tools/ablation_table.py prints the table.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,7 +22,7 @@ declare -A SETTINGS=(
     [gamma-0.5]='model.gamma=0.5'
     [lambda_k-1e-3]='model.lambda_k=0.001'
     [lr-1e-4]='optim_wrapper.generator.optimizer.lr=0.0001 optim_wrapper.discriminator.optimizer.lr=0.0001'
-    [no-lr-decay]='custom_hooks.0.lr_decay=False'
+    [no-lr-decay]='configs/began/ablation/began_n32-ablation-no-lr-decay_1xb16-3kiters_fashion-mnist-32x32.py'
     [batch-32]='train_dataloader.batch_size=32'
     [latent-0.1]='model.latent_constraint=0.1'
     [pull-away-0.1]='model.pull_away=0.1'
@@ -36,10 +37,12 @@ run() {
             "$work"/*/vis_data/scalars.json; then
         echo "== $name: finished before, skipped"; return
     fi
-    echo "== $name: ${SETTINGS[$name]:-(baseline)}"
+    local setting=${SETTINGS[$name]} config=$BASE
+    echo "== $name: ${setting:-(baseline)}"
+    if [[ $setting == *.py ]]; then config=$setting; setting=''; fi
     # shellcheck disable=SC2086
-    OMP_NUM_THREADS=$THREADS $PY tools/train.py "$BASE" --work-dir "$work" \
-        ${SETTINGS[$name]:+--cfg-options ${SETTINGS[$name]}} > "$work.log" 2>&1 \
+    OMP_NUM_THREADS=$THREADS $PY tools/train.py "$config" --work-dir "$work" \
+        ${setting:+--cfg-options $setting} > "$work.log" 2>&1 \
         && echo "== $name: done" || echo "== $name: FAILED, see $work.log"
 }
 

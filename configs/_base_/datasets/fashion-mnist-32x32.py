@@ -1,6 +1,7 @@
 # Fashion-MNIST, grayscale 28 px padded by 2 px of background (black) to 32 px, no resizing. Training reads the
 # 60k training images; validation and test compare with the 10k test images (Lucic et al.'s FID protocol).
-# Prepare both splits first: python tools/prepare_fashion_mnist.py (Debian's dataset-fashion-mnist, or --src DIR)
+# Prepare both splits first (from Debian's dataset-fashion-mnist, or --src DIR):
+#   python tools/dataset_converters/prepare_fashion_mnist.py
 dataset_type = 'BasicImageDataset'
 data_root = 'data/fashion-mnist'
 pipeline = [

@@ -2,7 +2,7 @@
 # earlier demo recipe, every lever set here explicitly so that later recipe changes do not move the baseline.
 # Scored at the end: FID-1k (28 px, 1k test images) of the orig generator, class coverage over 2k samples of
 # the orig and the EMA generator.
-_base_ = ['../began_1xb16-20kiters_fashion-mnist-32x32.py']
+_base_ = ['../began_n32_1xb16-20kiters_fashion-mnist-32x32.py']
 
 kaiming = dict(type='Kaiming', layer=['Conv2d', 'Linear'], nonlinearity='linear', distribution='normal')
 model = dict(
@@ -23,7 +23,8 @@ randomness = dict(seed=2022)
 max_iters = 3000
 train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
 custom_hooks = [
-    dict(type='BEGANEquilibriumHook', lr_decay=True, window=200, patience=5, factor=0.5, min_lr=2e-5),
+    dict(type='BEGANEquilibriumHook'),
+    dict(type='MGlobalPlateauHook', window=200, patience=5, factor=0.5, min_lr=2e-5),
     dict(type='VisualizationHook', interval=1000, fixed_input=True, vis_kwargs_list=dict(type='GAN', name='fake_img')),
     dict(type='RandomStateHook'),
     dict(type='PreemptionHook'),

@@ -1,7 +1,10 @@
 """Training hooks of mmbegan."""
 from .began_equilibrium_hook import BEGANEquilibriumHook
 from .began_reconstruction_hook import BEGANReconstructionHook
+from .m_global_plateau_hook import MGlobalPlateauHook
 from .preemption_hook import PreemptionHook
 from .random_state_hook import RandomStateHook
+from .resumable_checkpoint_hook import ResumableCheckpointHook
 
-__all__ = ['BEGANEquilibriumHook', 'BEGANReconstructionHook', 'PreemptionHook', 'RandomStateHook']
+__all__ = ['BEGANEquilibriumHook', 'BEGANReconstructionHook', 'MGlobalPlateauHook', 'PreemptionHook',
+           'RandomStateHook', 'ResumableCheckpointHook']

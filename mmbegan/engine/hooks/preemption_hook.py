@@ -1,52 +1,47 @@
-"""Save a checkpoint and stop cleanly when the job is pre-empted (SIGTERM)."""
+"""Stop cleanly, with a checkpoint, when the job is pre-empted (SIGTERM)."""
 import signal
 
 import torch
 from mmagic.registry import HOOKS
 from mmengine.dist import all_reduce, get_world_size
-from mmengine.hooks import CheckpointHook, Hook
+from mmengine.hooks import Hook
 from mmengine.logging import print_log
 
-from .random_state_hook import RandomStateHook, checkpoint_due
+from .resumable_checkpoint_hook import checkpoint_hook_of
 
 PREEMPTED_EXIT_CODE = 128 + signal.SIGTERM
 
 
 @HOOKS.register_module()
 class PreemptionHook(Hook):
-    """On SIGTERM (cluster pre-emption, ``kill``), finish the current iteration, save a checkpoint through the
-    run's CheckpointHook (so ``last_checkpoint`` points to it and ``--resume`` continues from there) and stop.
+    """On SIGTERM (cluster pre-emption, ``kill``), finish the current iteration and stop training there.
 
-    Ranks agree on the stop with one all-reduce per iteration (only when distributed), so all of them stop at the
-    same iteration; the RNG states of RandomStateHook are refreshed before that save.
+    Ranks agree on the stop with one all-reduce per iteration (only when distributed), so all of them stop after
+    the same iteration. Stopping sets the train loop's ``stop_training``, at which :class:`ResumableCheckpointHook`
+    writes its regular checkpoint (``last_checkpoint`` points to it; ``--resume`` continues from there).
     ``tools/train.py`` then exits with code 143 (128 + SIGTERM).
     """
 
-    priority = 'LOWEST'  # after CheckpointHook, so a checkpoint of this iteration is not written twice
+    priority = 'BELOW_NORMAL'  # before RandomStateHook and the checkpoint hook, which see the stop
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.signalled = False
         self.preempted = False
         self.previous_handler = None
 
     def before_train(self, runner) -> None:
+        checkpoint_hook_of(runner, 'PreemptionHook')
         self.previous_handler = signal.signal(signal.SIGTERM, self.on_sigterm)
 
     def on_sigterm(self, signum, frame) -> None:
         self.signalled = True
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
-        if not self.agreed_stop():
-            return
-        if not checkpoint_due(runner):  # otherwise CheckpointHook has just saved this iteration
-            for hook in runner.hooks:
-                if isinstance(hook, RandomStateHook):
-                    hook.capture()
-            next(hook for hook in runner.hooks if isinstance(hook, CheckpointHook))._save_checkpoint(runner)
-        print_log(f'SIGTERM: saved {runner.message_hub.get_info("last_ckpt")} at iteration {runner.iter + 1} and '
-                  'stopped; continue with --resume', logger='current')
-        self.preempted = True
-        runner.train_loop.stop_training = True
+        if self.agreed_stop():
+            print_log(f'SIGTERM: stopping after iteration {runner.iter + 1} with a checkpoint; continue with '
+                      '--resume', logger='current')
+            self.preempted = True
+            runner.train_loop.stop_training = True
 
     def agreed_stop(self) -> bool:
         """Whether any rank received SIGTERM (the same answer on every rank)."""

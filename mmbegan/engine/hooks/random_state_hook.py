@@ -6,18 +6,12 @@ import numpy as np
 import torch
 from mmagic.registry import HOOKS
 from mmengine.dist import all_gather_object, get_rank, get_world_size
-from mmengine.hooks import CheckpointHook, Hook
+from mmengine.hooks import Hook
 from mmengine.logging import print_log
 
+from .resumable_checkpoint_hook import ResumableCheckpointHook, checkpoint_hook_of
+
 CHECKPOINT_KEY = 'rng_states'
-
-
-def checkpoint_due(runner) -> bool:
-    """Whether a CheckpointHook of ``runner`` saves at the end of this iteration: its own rule of mmengine 0.10
-    (every ``interval`` iterations counted from ``save_begin``, and the last iteration when ``save_last``)."""
-    return any(isinstance(hook, CheckpointHook) and not hook.by_epoch and (
-        hook.every_n_train_iters(runner, hook.interval, hook.save_begin)
-        or (hook.save_last and hook.is_last_train_iter(runner))) for hook in runner.hooks)
 
 
 def capture_rng() -> dict:
@@ -42,22 +36,27 @@ class RandomStateHook(Hook):
     """Store every rank's RNG states in each checkpoint and restore them when training resumes.
 
     mmengine checkpoints hold no RNG state: after a resume the noise draws of z_D, z_G differ from an
-    uninterrupted run. At iterations where CheckpointHook will save, this hook gathers the states of all ranks
-    (after every other RNG user of the iteration); the checkpoint stores them; on ``--resume`` each rank gets
-    its own state back before its first iteration. Validation runs with a saved-and-restored state, so
-    evaluating does not shift the training noise stream. ``load_from`` (fine-tuning) leaves the RNG seeded
-    by the config. The data sampler's position is restored by mmengine itself (it replays the sampler).
+    uninterrupted run. At the iterations where :class:`ResumableCheckpointHook` will save (its
+    ``saves_at_this_iter``, the one schedule), this hook gathers the states of all ranks after every other RNG
+    user of the iteration; it cannot wait for the save itself, a collective on rank 0 only. The checkpoint stores
+    them; on ``--resume`` each rank gets its own state back before its first iteration. Validation runs with a
+    saved-and-restored state, so evaluating does not shift the training noise stream. ``load_from`` (fine-tuning)
+    leaves the RNG seeded by the config. The data sampler's position is restored by mmengine (it replays it).
     """
 
-    priority = 'LOW'  # after the hooks that sample (visualisation), before CheckpointHook (VERY_LOW)
+    priority = 'LOW'  # after the hooks that sample (visualisation) and PreemptionHook, before the checkpoint hook
 
-    def __init__(self):
+    def __init__(self) -> None:
+        self.checkpoint_hook: Optional[ResumableCheckpointHook] = None
         self.states: Optional[List[dict]] = None
         self.resumed: Optional[List[dict]] = None
         self.before_val_state: Optional[dict] = None
 
+    def before_train(self, runner) -> None:
+        self.checkpoint_hook = checkpoint_hook_of(runner, 'RandomStateHook')
+
     def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
-        if checkpoint_due(runner):
+        if self.checkpoint_hook.saves_at_this_iter(runner):
             self.capture()
 
     def capture(self) -> None:

@@ -1,6 +1,7 @@
 """Turn the Fashion-MNIST IDX files into image folders that mmagic's BasicImageDataset reads.
 
-    python tools/prepare_fashion_mnist.py [--src DIR] [--out data/fashion-mnist] [--splits train test]
+    python tools/dataset_converters/prepare_fashion_mnist.py [--src DIR] [--out data/fashion-mnist]
+        [--splits train test]
 
 Sources, in order: ``--src``; Debian's ``dataset-fashion-mnist`` package (/usr/share/datasets/fashion-mnist);
 a download of the official files (checked against their published MD5s) into ``<out>/raw``. Images are
@@ -11,16 +12,14 @@ import argparse
 import hashlib
 import os
 import os.path as osp
-import sys
 import urllib.error
 import urllib.request
 
 import numpy as np
 from tqdm import tqdm
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-from mmbegan.datasets.fashion_mnist import DEBIAN_DIR, HOW_TO_GET, IMAGE_FILES, URL, find_idx, read_idx  # noqa: E402
-from mmbegan.utils.image_io import write_png_atomic  # noqa: E402
+from mmbegan.datasets import write_png_atomic
+from mmbegan.datasets.fashion_mnist import DEBIAN_DIR, HOW_TO_GET, IMAGE_FILES, URL, find_idx, read_idx
 
 OFFICIAL_MD5 = {
     'train-images-idx3-ubyte.gz': '8d4fb7e6c68d591d4c3dfef9ec88bf0d',

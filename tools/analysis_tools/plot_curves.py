@@ -1,13 +1,11 @@
 """Plot BEGAN's training curves from a run's JSON log: k_t, M_global, L(x), L(G(z)) and the learning rates.
 
-    python tools/plot_curves.py WORK_DIR_OR_SCALARS_JSON [--out curves.png]
+    python tools/analysis_tools/plot_curves.py WORK_DIR_OR_SCALARS_JSON [--out curves.png]
 
 WORK_DIR may be a work dir (the newest ``<timestamp>/vis_data/scalars.json`` inside is used) or the JSON
 file itself. The PNG goes to ``--out`` (default: ``<work dir>/curves.png``).
 """
 import argparse
-import glob
-import json
 import os.path as osp
 from typing import Dict, List
 
@@ -16,37 +14,14 @@ import matplotlib
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 
+from mmbegan.apis import find_scalars, read_training_log  # noqa: E402
+
 PANELS = [
     ('k_t', ['k_t'], 'k_t'),
     ('M_global (convergence)', ['m_global', 'm_global_avg'], 'M_global'),
     ('reconstruction losses', ['recon_real', 'recon_fake'], 'L(x), L(G(z))'),
     ('learning rate', ['generator.lr', 'discriminator.lr'], 'lr'),
 ]
-
-
-def find_scalars(path: str) -> str:
-    """The scalars.json of ``path`` (a file, or the newest run inside a work dir)."""
-    if osp.isfile(path):
-        return path
-    found = sorted(glob.glob(osp.join(path, '*', 'vis_data', 'scalars.json')))
-    if not found:
-        raise FileNotFoundError(f'no <timestamp>/vis_data/scalars.json under {path}; is it a training work dir?')
-    return found[-1]
-
-
-def read_training_log(path: str) -> Dict[str, List[float]]:
-    """Training records of a scalars.json (one JSON object per line) as columns keyed by name."""
-    columns: Dict[str, List[float]] = {}
-    with open(path) as f:
-        for line in f:
-            record = json.loads(line)
-            if 'k_t' not in record:  # validation or test records
-                continue
-            for key, value in record.items():
-                columns.setdefault(key, []).append(value)
-    if not columns:
-        raise ValueError(f'{path} holds no training records with k_t; was the model trained with BEGAN?')
-    return columns
 
 
 def plot(columns: Dict[str, List[float]], out: str) -> None:

@@ -1,6 +1,7 @@
 """Crop CelebA's aligned faces for BEGAN: ``img_align_celeba/`` → ``data/celeba-cropped/<size>x<size>/``.
 
-    python tools/prepare_celeba.py /path/to/img_align_celeba [--sizes 64 128] [--out data/celeba-cropped]
+    python tools/dataset_converters/prepare_celeba.py /path/to/img_align_celeba [--sizes 64 128]
+        [--out data/celeba-cropped]
 
 The crop box: in the aligned 178×218 CelebA images the eyes sit at fixed positions, and the 128×128 box with
 its top-left corner at row 50, column 25 holds the face from eyebrows to chin with little background (the
@@ -20,8 +21,7 @@ from typing import List, Optional
 import cv2
 from tqdm import tqdm
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-from mmbegan.utils.image_io import write_png_atomic  # noqa: E402
+from mmbegan.datasets import write_png_atomic
 
 ALIGNED_SHAPE = (218, 178)  # rows, columns of CelebA's aligned images
 BOX_TOP, BOX_LEFT, BOX_SIZE = 50, 25, 128

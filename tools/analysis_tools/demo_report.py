@@ -1,6 +1,6 @@
 """Summarise a BEGAN run: metrics of the trained vs the untrained generator, k_t and M_global, file locations.
 
-    python tools/demo_report.py CONFIG WORK_DIR [--train-seconds S] [--cfg-options ...]
+    python tools/analysis_tools/demo_report.py CONFIG WORK_DIR [--train-seconds S] [--cfg-options ...]
 
 The trained model's metrics are the last validation record of the run; the untrained generator (the config's
 own initialisation) is evaluated here through mmagic's evaluator with the same metrics and sample counts.
@@ -11,16 +11,12 @@ import glob
 import json
 import os.path as osp
 import re
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+import mmbegan  # noqa: F401 I001  # isort: skip  (first: silences known third-party import warnings)
+from mmengine.config import DictAction
+from mmengine.runner import Runner
 
-from mmengine.config import DictAction  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
-
-from mmbegan.apis import run_test  # noqa: E402
-from mmbegan.utils.cli import load_config  # noqa: E402
-from tools.plot_curves import find_scalars  # noqa: E402
+from mmbegan.apis import find_scalars, load_config, run_test
 
 MIN_EFFECTIVE_CLASSES = 9  # of Fashion-MNIST's 10; held-out real images score 9.98
 
@@ -65,8 +61,7 @@ def main() -> None:
     parser.add_argument('--train-seconds', type=float, help='wall time of training, for the report')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     args = parser.parse_args()
-    args.launcher, args.local_rank = 'none', 0
-    cfg = load_config(args)
+    cfg = load_config(args.config, args.cfg_options, args.work_dir)
     scalars = find_scalars(args.work_dir)
     train, val = read_records(scalars)
     if not val:
