@@ -3,7 +3,7 @@
     python tools/test.py CONFIG CHECKPOINT [--out metrics.json] [--work-dir DIR] [--cfg-options ...]
 """
 import argparse
-import os.path as osp
+import sys
 
 import mmbegan  # noqa: F401 I001  # isort: skip  (first: silences known third-party import warnings)
 import mmengine
@@ -13,7 +13,7 @@ from mmengine.runner import Runner
 
 from mmbegan.apis import add_common_args, check_work_dir, load_config_from_args, run_test
 from mmbegan.datasets import check_data_roots
-from mmbegan.engine import init_cpu_distributed
+from mmbegan.engine import check_checkpoint_file, init_cpu_distributed
 
 
 def parse_args() -> argparse.Namespace:
@@ -27,8 +27,10 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    if not osp.isfile(args.checkpoint):
-        raise FileNotFoundError(f'checkpoint not found: {args.checkpoint}')
+    try:
+        check_checkpoint_file(args.checkpoint, 'checkpoint')
+    except ValueError as err:
+        sys.exit(str(err))
     cfg = load_config_from_args(args)
     check_work_dir(cfg.work_dir)
     check_data_roots(cfg, ('test_dataloader',))
