@@ -26,10 +26,11 @@ declare -A SETTINGS=(
     [batch-32]='train_dataloader.batch_size=32'
     [latent-0.1]='model.latent_constraint=0.1'
     [pull-away-0.1]='model.pull_away=0.1'
+    [dcgan-generator]='configs/began/ablation/began_n32-ablation-dcgan-generator_1xb16-3kiters_fashion-mnist-32x32.py'
 )
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(baseline lambda_k-1e-3 pull-away-0.1 latent-0.1 gamma-0.75 lr-1e-4 init-author
-                                 gamma-0.5 batch-32 no-lr-decay)
+                                 gamma-0.5 batch-32 no-lr-decay dcgan-generator)
 
 run() {
     local name=$1 work="$OUT/$1"
