@@ -31,7 +31,7 @@ class BEGANEquilibriumHook(Hook):
         if removed:
             raise TypeError(f'BEGANEquilibriumHook takes no arguments, got {sorted(removed)}: the lr decay on an '
                             "M_global stall is now its own hook, dict(type='MGlobalPlateauHook', window=..., "
-                            'patience=..., factor=..., min_lr=...); drop lr_decay=False to keep it off')
+                            'patience=..., factor=..., min_lr=...); leave that hook out to train without the decay')
 
     @staticmethod
     def began_model(runner):
