@@ -124,3 +124,14 @@ def test_unwritable_work_dir_fails_before_training(trained, tmp_path):
     blocker.write_text('')
     proc = run(['tools/train.py', cfg, '--work-dir', str(blocker / 'run')], check=False)
     assert proc.returncode != 0 and 'is not writable' in proc.stderr
+
+
+@pytest.mark.integration
+def test_checkpoint_coverage_prints_both_generators(trained):
+    cfg, work, _ = trained
+    out = run(['tools/analysis_tools/checkpoint_coverage.py', cfg, osp.join(work, 'iter_2.pth'),
+               osp.join(work, 'iter_4.pth'), '--num', '8']).stdout
+    rows = [line.split(' | ') for line in out.splitlines() if line.startswith(work)]
+    assert [row[1] for row in rows] == ['generator', 'generator_ema'] * 2
+    for row in rows:
+        assert 1 <= float(row[2]) <= 10 and abs(sum(map(float, row[3:])) - 1) < 1e-2
