@@ -51,10 +51,9 @@ class BEGANEquilibriumHook(Hook):
         if not outputs or 'recon_real' not in outputs or 'recon_fake' not in outputs:
             raise KeyError('BEGANEquilibriumHook needs `recon_real` and `recon_fake` in the train_step outputs '
                            f'of every iteration, got keys {sorted(outputs or {})}')
-        bad = {key: value.item() for key, value in outputs.items()
-               if isinstance(value, Tensor) and not math.isfinite(value.item())}
-        if bad:
-            raise_non_finite(runner, bad)
+        values = {key: value for key, value in outputs.items() if isinstance(value, Tensor)}
+        if not torch.isfinite(torch.stack([v.detach().float().reshape(()) for v in values.values()])).all():
+            raise_non_finite(runner, {key: v.item() for key, v in values.items() if not math.isfinite(v.item())})
         model = self.began_model(runner)
         k_next, balance = next_k(model.k_t, model.gamma, model.lambda_k, outputs['recon_real'], outputs['recon_fake'])
         model.k_t.copy_(k_next)
