@@ -44,16 +44,19 @@ def test_began_celeba_is_the_recipe_and_the_fashion_configs_share_it():
     demo = Config.fromfile(osp.join(REPO, 'configs/began/began_n32_1xb16-3kiters_fashion-mnist-32x32.py'))
     for cfg in (short, fashion, demo):
         m = cfg.model
-        assert (m.gamma, m.lambda_k, m.generator.init_cfg.type, m.ema_config.momentum) == (1.0, 0.02, 'Kaiming', 1e-3)
+        assert (m.gamma, m.lambda_k, m.discriminator.init_cfg.type, m.ema_config.momentum) == (1.0, 0.02, 'Kaiming',
+                                                                                                  1e-3)
+        assert m.generator.type == 'DCGANGenerator'
         assert cfg.optim_wrapper.generator.optimizer.lr == 3e-4
         assert all(metric.sample_model == 'ema' for metric in cfg.test_evaluator.metrics)
     assert short.train_dataloader.dataset.data_root == 'data/celeba-cropped/64x64'
 
 
 def test_demo_init_lets_samples_depend_on_z():
-    """The demo's variance-preserving init: before any training, different z already give different images.
+    """The demo's generator: before any training, different z already give different images.
 
-    With PyTorch's default init the per-pixel spread over z is ≈ 0.004 and every tuning run collapsed to footwear.
+    With BEGAN's generator under PyTorch's default init the per-pixel spread over z is ≈ 0.004 and every tuning run
+    collapsed to footwear.
     """
     cfg = Config.fromfile(osp.join(REPO, 'configs/began/began_n32_1xb16-3kiters_fashion-mnist-32x32.py'))
     init_default_scope('mmagic')

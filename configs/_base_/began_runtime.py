@@ -24,6 +24,10 @@ rng_hook = dict(type='RandomStateHook')
 preemption_hook = dict(type='PreemptionHook')
 custom_hooks = [equilibrium_hook, lr_decay_hook, vis_hook, recon_hook, rng_hook, preemption_hook]
 
+# mmengine's iteration loop whose --resume starts the sampler (ResumableInfiniteSampler, set by the dataset bases)
+# at the saved data position instead of loading every consumed batch again
+train_cfg = dict(_delete_=True, type='ResumableIterBasedTrainLoop', val_begin=1, val_interval=10000)
+
 # checkpoints are written to a temporary file and renamed: a crash mid-save never leaves a truncated iter_N.pth;
 # a run stopped early (SIGTERM) also saves the iteration it stops at
 default_hooks = dict(checkpoint=dict(type='ResumableCheckpointHook', backend_args=dict(backend='atomic_local')))

@@ -10,7 +10,8 @@ pipeline = [
     dict(type='PackInputs'),
 ]
 train_dataloader = dict(
-    batch_size=16, num_workers=2, persistent_workers=True, sampler=dict(type='InfiniteSampler', shuffle=True),
+    batch_size=16, num_workers=2, persistent_workers=True,
+    sampler=dict(type='ResumableInfiniteSampler', shuffle=True),  # --resume starts it mid-stream (no replay)
     dataset=dict(type=dataset_type, data_root=data_root, data_prefix=dict(gt='train'), pipeline=pipeline))
 val_dataloader = dict(
     batch_size=50, num_workers=2, persistent_workers=True, sampler=dict(type='DefaultSampler', shuffle=False),
