@@ -1,5 +1,5 @@
-"""Engine parts of mmbegan: hooks, optimizer and model wrappers and a file backend, registered in mmagic's /
-mmengine's registries; CPU process groups and weights-only checkpoint loading."""
+"""Engine parts of mmbegan: a train loop, hooks, optimizer and model wrappers and a file backend, registered in
+mmagic's / mmengine's registries; CPU process groups and weights-only checkpoint loading."""
 from .checkpoint_files import check_checkpoint_file, newest_good_checkpoint
 from .checkpoint_globals import register_checkpoint_globals
 from .cpu_distributed import init_cpu_distributed
@@ -13,9 +13,10 @@ from .hooks import (
                     ResumableCheckpointHook,
 )
 from .optimizers import BF16AutocastOptimWrapper, enable_amp
+from .runner import ResumableIterBasedTrainLoop
 from .wrappers import DeviceAwareSeparateDDP
 
 __all__ = ['AtomicLocalBackend', 'BEGANEquilibriumHook', 'BEGANReconstructionHook', 'BF16AutocastOptimWrapper',
            'DeviceAwareSeparateDDP', 'MGlobalPlateauHook', 'PreemptionHook', 'RandomStateHook',
-           'ResumableCheckpointHook', 'check_checkpoint_file', 'enable_amp', 'init_cpu_distributed',
-           'newest_good_checkpoint', 'register_checkpoint_globals']
+           'ResumableCheckpointHook', 'ResumableIterBasedTrainLoop', 'check_checkpoint_file', 'enable_amp',
+           'init_cpu_distributed', 'newest_good_checkpoint', 'register_checkpoint_globals']

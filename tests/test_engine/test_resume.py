@@ -1,27 +1,43 @@
-"""A run of 2N iterations equals N iterations + --resume N: weights, k_t, optimizer, lr decay, carry, EMA."""
+"""A run of 2N iterations equals N iterations + --resume N: weights, k_t, optimizer, lr decay, carry, EMA and the
+data stream, which the resumed run starts at the saved position instead of replaying the consumed batches."""
 import pytest
 import torch
+from mmagic.datasets import BasicImageDataset
 from mmengine.runner import Runner
 
-from tests.helpers import FASHION_CFG, tiny_cfg
+from mmbegan.engine.runner.resumable_iter_loop import DATA_POSITION_KEY
+from tests.helpers import FASHION_CFG, tiny_cfg, write_images
 
-# vanishing residuals and EMA on, a fast lr-decay window, so every piece of state moves in a few iterations
+# BEGAN's generator (the Fashion-MNIST recipe's is mmagic's DCGANGenerator) with vanishing residuals, EMA on, a
+# fast lr-decay window, so every piece of state moves in a few iterations
 EXTRA = """
-model = dict(generator=dict(vanishing_residual_iters=10), discriminator=dict(vanishing_residual_iters=10),
-             ema_config=dict(momentum=0.5))
+model = dict(generator=dict(_delete_=True, type='BEGANGenerator', output_scale=32, out_channels=1, base_channels=4,
+                            noise_size=64, num_convs=2, vanishing_residual_iters=10),
+             discriminator=dict(base_channels=4, vanishing_residual_iters=10), ema_config=dict(momentum=0.5))
 optim_wrapper = dict(generator=dict(optimizer=dict(lr=1e-3)), discriminator=dict(optimizer=dict(lr=1e-3)))
 """
 N = 3
+IMAGES, BATCH = 16, 4  # 4 batches per pass over the data: the resumed half crosses into the second pass
 
 
-def run(work_dir, data_root, max_iters, resume=False):
-    cfg = tiny_cfg(FASHION_CFG, work_dir, data_root, max_iters=max_iters, vis_interval=100, extra=EXTRA)
+def run(work_dir, data_root, max_iters, resume=False, workers=0, loop='ResumableIterBasedTrainLoop',
+        sampler='ResumableInfiniteSampler'):
+    cfg = tiny_cfg(FASHION_CFG, work_dir, data_root, max_iters=max_iters, batch_size=BATCH, vis_interval=100,
+                   extra=EXTRA)
     cfg.default_hooks.checkpoint.interval = N
     cfg.resume = resume
+    cfg.train_cfg = dict(type=loop, max_iters=max_iters, val_interval=10 ** 6)
+    cfg.train_dataloader.update(num_workers=workers, persistent_workers=workers > 0,
+                                sampler=dict(type=sampler, shuffle=True))
     runner = Runner.from_cfg(cfg)
     runner.train()
     hook = next(h for h in runner.hooks if type(h).__name__ == 'MGlobalPlateauHook')
     return runner, hook
+
+
+def state_of(runner, hook) -> dict:
+    return dict(model=runner.model.state_dict(), optimizer=runner.optim_wrapper.state_dict(),
+                lr_decay=hook.state_dict(), data=runner.message_hub.get_info(DATA_POSITION_KEY))
 
 
 def assert_same(a, b, path=''):
@@ -39,19 +55,59 @@ def assert_same(a, b, path=''):
         assert a == b, path
 
 
+@pytest.fixture(scope='module')
+def data_root(tmp_path_factory):
+    return write_images(tmp_path_factory.mktemp('imgs'), IMAGES, 28, channels=1)
+
+
+@pytest.fixture(scope='module')
+def straight(tmp_path_factory, data_root):
+    """The state after 2N uninterrupted iterations with ``workers`` loader workers (each run once per module)."""
+    states = {}
+
+    def state(workers: int) -> dict:
+        if workers not in states:
+            states[workers] = state_of(*run(tmp_path_factory.mktemp('straight'), data_root, 2 * N, workers=workers))
+        return states[workers]
+    return state
+
+
 @pytest.mark.integration
-def test_resume_is_exact(tmp_path, image_folder):
-    straight, straight_hook = run(tmp_path / 'straight', image_folder, 2 * N)
-    run(tmp_path / 'split', image_folder, N)
-    resumed, resumed_hook = run(tmp_path / 'split', image_folder, 2 * N, resume=True)
+@pytest.mark.parametrize('workers', [0, 2], ids=['main-process', 'persistent-workers'])
+def test_resume_is_exact(tmp_path, data_root, straight, workers):
+    run(tmp_path, data_root, N, workers=workers)
+    resumed, resumed_hook = run(tmp_path, data_root, 2 * N, resume=True, workers=workers)
     assert resumed.iter == 2 * N
-    state_a, state_b = straight.model.state_dict(), resumed.model.state_dict()
-    assert 'k_t' in state_a and 'generator.carry' in state_a and any('generator_ema' in k for k in state_a)
-    assert 0 < state_a['generator.carry'].item() < 1
-    assert_same(state_a, state_b, 'model')
-    assert_same(straight.optim_wrapper.state_dict(), resumed.optim_wrapper.state_dict(), 'optimizer')
-    assert_same(straight_hook.state_dict(), resumed_hook.state_dict(), 'lr decay')
-    assert straight_hook.schedulers['generator'].last_step > 0  # the plateau detector has seen windows
+    expected = straight(workers)
+    assert 'k_t' in expected['model'] and 'generator.carry' in expected['model']
+    assert any('generator_ema' in k for k in expected['model'])
+    assert 0 < expected['model']['generator.carry'].item() < 1
+    assert expected['data']['position'] == 2 * N * BATCH
+    assert_same(expected, state_of(resumed, resumed_hook))
+    assert resumed_hook.schedulers['generator'].last_step > 0  # the plateau detector has seen windows
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize('sampler, loads', [('ResumableInfiniteSampler', N * BATCH),
+                                            ('InfiniteSampler', 2 * N * BATCH)])
+def test_resume_loads_only_the_batches_it_trains(tmp_path, data_root, monkeypatch, sampler, loads):
+    """With ResumableInfiniteSampler nothing is replayed; with another sampler the loop replays as mmengine's."""
+    run(tmp_path, data_root, N, sampler=sampler)
+    loaded = []
+    get_item = BasicImageDataset.__getitem__
+    monkeypatch.setattr(BasicImageDataset, '__getitem__', lambda self, idx: loaded.append(idx) or get_item(self, idx))
+    run(tmp_path, data_root, 2 * N, resume=True, sampler=sampler)
+    assert len(loaded) == loads
+
+
+@pytest.mark.integration
+def test_checkpoint_of_the_replaying_loop_resumes_exactly(tmp_path, data_root, straight):
+    """A checkpoint written by mmengine's loop and InfiniteSampler (before the data position was saved) resumes
+    where the replay would have put it."""
+    run(tmp_path, data_root, N, loop='IterBasedTrainLoop', sampler='InfiniteSampler')
+    assert DATA_POSITION_KEY not in torch.load(tmp_path / f'iter_{N}.pth')['message_hub']['runtime_info']
+    resumed, resumed_hook = run(tmp_path, data_root, 2 * N, resume=True)
+    assert_same(straight(0), state_of(resumed, resumed_hook))
 
 
 @pytest.mark.integration

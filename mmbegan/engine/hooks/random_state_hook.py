@@ -41,7 +41,8 @@ class RandomStateHook(Hook):
     user of the iteration; it cannot wait for the save itself, a collective on rank 0 only. The checkpoint stores
     them; on ``--resume`` each rank gets its own state back before its first iteration. Validation runs with a
     saved-and-restored state, so evaluating does not shift the training noise stream. ``load_from`` (fine-tuning)
-    leaves the RNG seeded by the config. The data sampler's position is restored by mmengine (it replays it).
+    leaves the RNG seeded by the config. The data position is restored by
+    :class:`~mmbegan.engine.runner.ResumableIterBasedTrainLoop`.
     """
 
     priority = 'LOW'  # after the hooks that sample (visualisation) and PreemptionHook, before the checkpoint hook

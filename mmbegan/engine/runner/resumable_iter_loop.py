@@ -1,0 +1,83 @@
+"""mmengine's iteration-based train loop, resumed at its data position instead of replaying the consumed data."""
+import logging
+
+from mmagic.registry import LOOPS
+from mmengine.dist import get_world_size
+from mmengine.logging import print_log
+from mmengine.runner import IterBasedTrainLoop
+from mmengine.runner.loops import _InfiniteDataloaderIterator
+from torch import nn
+
+from mmbegan.datasets.samplers import ResumableInfiniteSampler
+
+# message-hub runtime info (saved in every checkpoint, loaded back by --resume): the sampler's seed and the
+# stream position after the last trained batch, in samples taken by all ranks together
+DATA_POSITION_KEY = 'train_data_position'
+
+
+@LOOPS.register_module()
+class ResumableIterBasedTrainLoop(IterBasedTrainLoop):
+    """``IterBasedTrainLoop`` that resumes at the saved data position instead of replaying the data.
+
+    On resume at iteration i, mmengine's loop draws i batches from the dataloader and drops them: every consumed
+    image is loaded again (≈ 25 min at 200k iterations of 16 images). With a :class:`ResumableInfiniteSampler`,
+    this loop keeps the sampler's seed and stream position in the message hub, so every checkpoint has them; on
+    resume it starts the sampler there (one permutation's cost) and builds the dataloader's iterator anew (the one
+    built with the loop may have prefetched from the start). A checkpoint without the position (written before
+    this loop) resumes at i × batch size × world size, where the replay would have put it. With any other sampler
+    the loop replays, as mmengine's does.
+    """
+
+    def run(self) -> nn.Module:
+        """mmengine's ``IterBasedTrainLoop.run`` with :meth:`restore_data_position` in place of the replay."""
+        self.runner.call_hook('before_train')
+        self.runner.call_hook('before_train_epoch')
+        if self._iter > 0:
+            self.restore_data_position()
+        while self._iter < self._max_iters and not self.stop_training:
+            self.runner.model.train()
+            data_batch = next(self.dataloader_iterator)
+            self.advance_data_position()
+            self.run_iter(data_batch)
+            self._decide_current_val_interval()
+            if (self.runner.val_loop is not None and self._iter >= self.val_begin
+                    and (self._iter % self.val_interval == 0 or self._iter == self._max_iters)):
+                self.runner.val_loop.run()
+        self.runner.call_hook('after_train_epoch')
+        self.runner.call_hook('after_train')
+        return self.runner.model
+
+    @property
+    def resumable(self) -> bool:
+        """Whether the dataloader draws fixed-size batches from a :class:`ResumableInfiniteSampler`."""
+        return (isinstance(getattr(self.dataloader, 'sampler', None), ResumableInfiniteSampler)
+                and self.dataloader.batch_size is not None)
+
+    def advance_data_position(self) -> None:
+        """Count the batch just drawn (before the iteration's hooks, so that its checkpoint includes it)."""
+        if not self.resumable:
+            return
+        hub = self.runner.message_hub
+        position = hub.get_info(DATA_POSITION_KEY, dict(position=0))['position']
+        hub.update_info(DATA_POSITION_KEY, dict(seed=self.dataloader.sampler.seed,
+                                                position=position + self.dataloader.batch_size * get_world_size()))
+
+    def restore_data_position(self) -> None:
+        """Start the data stream where the resumed run stopped."""
+        if not self.resumable:
+            print_log(f'{type(self.dataloader.sampler).__name__} cannot start mid-stream: replaying {self._iter} '
+                      "batches (use dict(type='ResumableInfiniteSampler') to skip them)", logger='current',
+                      level=logging.WARNING)
+            for _ in range(self._iter):
+                next(self.dataloader_iterator)
+            return
+        sampler = self.dataloader.sampler
+        hub = self.runner.message_hub
+        saved = hub.get_info(DATA_POSITION_KEY)
+        if saved is None:  # a checkpoint written before this loop
+            saved = dict(seed=sampler.seed, position=self._iter * self.dataloader.batch_size * get_world_size())
+            hub.update_info(DATA_POSITION_KEY, saved)
+        sampler.start_at(saved['position'], saved['seed'])
+        self.dataloader_iterator = _InfiniteDataloaderIterator(self.dataloader)
+        print_log(f'data stream resumed at sample {saved["position"]} (seed {saved["seed"]}), nothing replayed',
+                  logger='current')
