@@ -17,12 +17,10 @@ folder, of the size the train pipeline turns into the model's images.
 """
 import argparse
 import copy
-import datetime
 import gc
 import json
 import os
 import os.path as osp
-import resource
 import statistics
 import tempfile
 import time
@@ -30,7 +28,6 @@ from types import SimpleNamespace
 from typing import Dict, List, Sequence, Tuple
 
 import mmbegan  # noqa: F401 I001  # isort: skip  (first: silences known third-party import warnings)
-import numpy as np
 import torch
 from mmagic.registry import MODELS
 from mmagic.structures import DataSample
@@ -39,12 +36,14 @@ from mmengine.logging import MessageHub, MMLogger
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
-from torch import nn
 
 from mmbegan.apis import check_work_dir, load_config
-from mmbegan.datasets import check_data_roots, write_random_images
+from mmbegan.apis.machine_info import machine_info, peak_rss_mib
+from mmbegan.datasets import check_data_roots
+from mmbegan.datasets.random_images import train_on_random_images
 from mmbegan.engine import BEGANEquilibriumHook
 from mmbegan.models import BEGAN
+from mmbegan.models.conv_peak import measure_conv
 from mmbegan.models.step_flops import Layer, step_flops
 
 DEFAULT_SYNTHETIC_IMAGES = 128
@@ -84,21 +83,6 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def machine_info(device: str) -> Dict[str, str]:
-    """CPU model, torch threads, load average (the machine may be shared), torch version, device (and GPU name)
-    and the date."""
-    cpu = 'unknown CPU'
-    if osp.isfile('/proc/cpuinfo'):
-        with open('/proc/cpuinfo') as f:
-            cpu = next((line.split(':', 1)[1].strip() for line in f if line.startswith('model name')), cpu)
-    info = dict(cpu=cpu, cpu_count=str(os.cpu_count()), torch_threads=str(torch.get_num_threads()),
-                load_average=' '.join(f'{load:.2f}' for load in os.getloadavg()), torch=torch.__version__,
-                device=device, date=datetime.datetime.now().astimezone().isoformat(timespec='seconds'))
-    if device == 'cuda':
-        info['gpu'] = torch.cuda.get_device_name()
-    return info
-
-
 def build_began(cfg: Config, device: str) -> BEGAN:
     """The config's model built through mmagic's MODELS registry and initialised as the runner does."""
     model = MODELS.build(cfg.model)
@@ -125,14 +109,7 @@ def choose_data(cfg: Config, args: argparse.Namespace, image_shape: Tuple[int, i
                 raise
             print(f'{err}\n-> using {DEFAULT_SYNTHETIC_IMAGES} random images instead (--synthetic-data N)')
             num_images = DEFAULT_SYNTHETIC_IMAGES
-    channels, height, width = image_shape
-    for transform in dataset.pipeline:  # files that the pipeline pads to the model's size are smaller
-        if transform['type'] == 'NumpyPad':
-            pad = np.broadcast_to(np.asarray(transform['padding']), (3, 2))
-            height, width = height - int(pad[0].sum()), width - int(pad[1].sum())
-    folder = write_random_images(osp.join(tmp_root, 'images'), num_images, (height, width), channels)
-    dataset.data_root, dataset.data_prefix = folder, dict(gt='')
-    description = f'synthetic: {num_images} random {height}x{width}x{channels} PNGs in {folder}'
+    description = train_on_random_images(dataset, num_images, image_shape, osp.join(tmp_root, 'images'))
     print(f'wrote {description}')
     return description
 
@@ -192,26 +169,6 @@ def measure_bare(cfg: Config, device: str, image_shape: Tuple[int, int, int], wa
     return batch_size * iters / elapsed
 
 
-def measure_conv(layer: Layer, batch_size: int, device: str, channels_last: bool, warmup: int,
-                 iters: int) -> float:
-    """GFLOP/s of the forward of a fresh conv of ``layer``'s shape on a random batch, without gradients."""
-    conv = layer.module
-    fresh = nn.Conv2d(conv.in_channels, conv.out_channels, conv.kernel_size, conv.stride, conv.padding,
-                      groups=conv.groups).to(device)
-    x = torch.randn(batch_size, *layer.in_shape, device=device)
-    if channels_last:
-        fresh, x = fresh.to(memory_format=torch.channels_last), x.to(memory_format=torch.channels_last)
-    with torch.no_grad():
-        for _ in range(warmup):
-            fresh(x)
-        sync()
-        start = time.perf_counter()
-        for _ in range(iters):
-            fresh(x)
-        sync()
-    return 2 * layer.macs * batch_size * iters / (time.perf_counter() - start) / 1e9
-
-
 def measure_loader(cfg: Config, warmup: int, batches: int) -> float:
     """Images/s of the config's train dataloader alone (worker start-up excluded by ``warmup`` batches)."""
     loader = Runner.build_dataloader(cfg.train_dataloader)
@@ -224,11 +181,6 @@ def measure_loader(cfg: Config, warmup: int, batches: int) -> float:
     elapsed = time.perf_counter() - start
     del batches_iter, loader  # shuts the workers down
     return cfg.train_dataloader.batch_size * batches / elapsed
-
-
-def peak_rss_mib() -> float:
-    """Peak resident memory of this process so far (ru_maxrss is in KiB on Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def summarise(values: Sequence[float]) -> Dict[str, object]:
