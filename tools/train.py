@@ -8,11 +8,11 @@ import sys
 
 import mmbegan  # noqa: F401 I001  # isort: skip  (first: silences known third-party import warnings)
 from mmengine.logging import print_log
-from mmengine.runner import Runner, find_latest_checkpoint
+from mmengine.runner import Runner
 
-from mmbegan.apis import add_common_args, check_work_dir, load_config_from_args
+from mmbegan.apis import add_common_args, check_work_dir, choose_start, load_config_from_args
 from mmbegan.datasets import check_data_roots
-from mmbegan.engine import check_checkpoint_file, enable_amp, init_cpu_distributed
+from mmbegan.engine import enable_amp, init_cpu_distributed
 from mmbegan.engine.hooks.preemption_hook import PREEMPTED_EXIT_CODE, PreemptionHook
 
 
@@ -34,18 +34,13 @@ def main() -> None:
     check_data_roots(cfg)
     if args.amp:
         print_log(f'mixed precision: {enable_amp(cfg)}')
-    if args.resume == 'auto':
-        cfg.resume = True
-    elif args.resume:
-        cfg.resume, cfg.load_from = True, args.resume
-    start_from = cfg.get('load_from') or (find_latest_checkpoint(cfg.work_dir) if cfg.get('resume') else None)
-    if start_from and '://' not in start_from:  # a broken file is refused before anything is built
-        try:
-            check_checkpoint_file(start_from, '--resume' if cfg.get('resume') else 'load_from')
-        except ValueError as err:
-            sys.exit(str(err))
+    try:  # a broken checkpoint is refused before anything is built
+        start = choose_start(cfg, args.resume)
+    except ValueError as err:
+        sys.exit(str(err))
     init_cpu_distributed(args.launcher)
     runner = Runner.from_cfg(cfg)
+    print_log(start, logger='current')
     print_log(f'Working directory: {cfg.work_dir}')
     print_log(f'Log directory: {runner._log_dir}')
     runner.train()

@@ -25,10 +25,13 @@ def checkpoint_problem(path: str) -> Optional[str]:
     return None
 
 
-def newest_good_checkpoint(folder: str) -> Optional[str]:
-    """The complete ``iter_N.pth`` / ``epoch_N.pth`` of ``folder`` with the highest N, or None."""
+def newest_good_checkpoint(folder: str, written_since: Optional[float] = None) -> Optional[str]:
+    """The complete ``iter_N.pth`` / ``epoch_N.pth`` of ``folder`` with the highest N, or None.
+
+    With ``written_since`` (seconds since the epoch), files last modified before it are left out."""
     found = [(int(match.group(1)), path) for path in glob.glob(osp.join(folder, '*.pth'))
-             if (match := CHECKPOINT_NAME.fullmatch(osp.basename(path)))]
+             if (match := CHECKPOINT_NAME.fullmatch(osp.basename(path)))
+             and (written_since is None or osp.getmtime(path) >= written_since)]
     return next((path for _, path in sorted(found, reverse=True) if checkpoint_problem(path) is None), None)
 
 

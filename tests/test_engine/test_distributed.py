@@ -43,7 +43,7 @@ def test_two_gloo_ranks_stay_identical(tmp_path, mode, generator):
     extra = EXTRA.format(mode=mode) + (BEGAN_GENERATOR if generator == 'began' else '')
     cfg = tiny_config_file(tmp_path, FASHION_CFG, data, max_iters=3, extra=extra)
     work = tmp_path / 'work'
-    env = dict(os.environ, OMP_NUM_THREADS='1', PORT=str(free_port()), PYTHON=PYTHON)
+    env = dict(os.environ, OMP_NUM_THREADS='1', PORT=str(free_port()), PYTHON=PYTHON, MAX_RESTARTS='0')  # fail fast
     proc = subprocess.run(['bash', 'tools/dist_train.sh', cfg, '2', '--work-dir', str(work)], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
