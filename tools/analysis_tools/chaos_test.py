@@ -49,6 +49,7 @@ from mmengine.hooks import Hook
 from mmbegan.apis import load_config
 from mmbegan.datasets import write_random_images
 from mmbegan.engine import AtomicLocalBackend
+from mmbegan.engine.elastic_restart import restart_count
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DEFAULT_CONFIG = osp.join(REPO, 'configs/began/began_n32_1xb16-20kiters_fashion-mnist-32x32.py')
@@ -60,7 +61,7 @@ IGNORED_KEYS = ('meta', 'message_hub')  # run names, times, log history: not tra
 def write_marker(folder: str, name: str) -> None:
     """Record that fault ``name`` fired, with the rank and torchrun attempt, before it strikes."""
     os.makedirs(folder, exist_ok=True)
-    record = dict(rank=get_rank(), attempt=int(os.environ.get('TORCHELASTIC_RESTART_COUNT', '0')), time=time.time())
+    record = dict(rank=get_rank(), attempt=restart_count(), time=time.time())
     with open(osp.join(folder, name), 'w') as f:
         json.dump(record, f)
 
