@@ -5,7 +5,7 @@
 #   bash tools/analysis_tools/recipe_ablation.sh [NAME ...]     # all settings, or the named ones
 # Runs go to $ABLATION_DIR (default work_dirs/ablation/<name>), $JOBS at a time (default 1) with
 # $THREADS torch threads each (default: cores / JOBS). A setting is --cfg-options for the baseline config, or a
-# config of its own (a .py path). A setting whose work dir holds a finished run is skipped;
+# config of its own (a .py path), optionally followed by --cfg-options for it. A setting whose work dir holds a finished run is skipped;
 # tools/analysis_tools/ablation_table.py prints the table.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -27,10 +27,11 @@ declare -A SETTINGS=(
     [latent-0.1]='model.latent_constraint=0.1'
     [pull-away-0.1]='model.pull_away=0.1'
     [dcgan-generator]='configs/began/ablation/began_n32-ablation-dcgan-generator_1xb16-3kiters_fashion-mnist-32x32.py'
+    [dcgan-generator-seed-2023]='configs/began/ablation/began_n32-ablation-dcgan-generator_1xb16-3kiters_fashion-mnist-32x32.py randomness.seed=2023'
 )
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(baseline lambda_k-1e-3 pull-away-0.1 latent-0.1 gamma-0.75 lr-1e-4 init-author
-                                 gamma-0.5 batch-32 no-lr-decay dcgan-generator)
+                                 gamma-0.5 batch-32 no-lr-decay dcgan-generator dcgan-generator-seed-2023)
 
 run() {
     local name=$1 work="$OUT/$1"
@@ -40,7 +41,7 @@ run() {
     fi
     local setting=${SETTINGS[$name]} config=$BASE
     echo "== $name: ${setting:-(baseline)}"
-    if [[ $setting == *.py ]]; then config=$setting; setting=''; fi
+    if [[ ${setting%% *} == *.py ]]; then config=${setting%% *}; setting=${setting#"$config"}; setting=${setting# }; fi
     # shellcheck disable=SC2086
     OMP_NUM_THREADS=$THREADS $PY tools/train.py "$config" --work-dir "$work" \
         ${setting:+--cfg-options $setting} > "$work.log" 2>&1 \
