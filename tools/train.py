@@ -1,6 +1,6 @@
 """Train a model from an mmagic-style config, like mmagic's tools/train.py (BEGAN or any mmagic model).
 
-    python tools/train.py configs/began_celeba.py [--work-dir DIR] [--resume [CKPT]] [--amp]
+    python tools/train.py configs/began_celeba.py [--work-dir DIR] [--resume [CKPT]] [--precision P | --amp]
                                                    [--cfg-options k=v ...] [--launcher pytorch]
 """
 import argparse
@@ -12,8 +12,9 @@ from mmengine.runner import Runner
 
 from mmbegan.apis import add_common_args, check_work_dir, choose_start, load_config_from_args
 from mmbegan.datasets import check_data_roots
-from mmbegan.engine import enable_amp, init_cpu_distributed
+from mmbegan.engine import init_cpu_distributed, set_precision
 from mmbegan.engine.hooks.preemption_hook import PREEMPTED_EXIT_CODE, PreemptionHook
+from mmbegan.engine.optimizers import PRECISIONS
 
 
 def parse_args() -> argparse.Namespace:
@@ -21,8 +22,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('config', help='train config file path')
     parser.add_argument('--resume', nargs='?', type=str, const='auto',
                         help='resume from the latest checkpoint in the work dir, or from the given checkpoint')
-    parser.add_argument('--amp', action='store_true',
-                        help='mixed precision: fp16 AMP on CUDA, bf16 autocast on CPU')
+    precision = parser.add_mutually_exclusive_group()
+    precision.add_argument('--precision', choices=PRECISIONS,
+                           help="training precision (default: the config's `precision`, else fp32): auto = fp16 AMP "
+                                'on CUDA, bf16 autocast on a CPU with native bf16, fp32 elsewhere')
+    precision.add_argument('--amp', action='store_const', const='amp', dest='precision',
+                           help='mixed precision: fp16 AMP on CUDA, bf16 autocast on CPU')
     add_common_args(parser)
     return parser.parse_args()
 
@@ -32,15 +37,15 @@ def main() -> None:
     cfg = load_config_from_args(args)
     check_work_dir(cfg.work_dir)
     check_data_roots(cfg)
-    if args.amp:
-        print_log(f'mixed precision: {enable_amp(cfg)}')
-    try:  # a broken checkpoint is refused before anything is built
+    try:  # an impossible precision or a broken checkpoint is refused before anything is built
+        precision_line = set_precision(cfg, args.precision or cfg.get('precision', 'fp32'))
         start = choose_start(cfg, args.resume)
-    except ValueError as err:
+    except (ValueError, RuntimeError) as err:
         sys.exit(str(err))
     init_cpu_distributed(args.launcher)
     runner = Runner.from_cfg(cfg)
     print_log(start, logger='current')
+    print_log(precision_line, logger='current')
     print_log(f'Working directory: {cfg.work_dir}')
     print_log(f'Log directory: {runner._log_dir}')
     runner.train()

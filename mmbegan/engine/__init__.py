@@ -12,11 +12,11 @@ from .hooks import (
                     RandomStateHook,
                     ResumableCheckpointHook,
 )
-from .optimizers import BF16AutocastOptimWrapper, enable_amp
+from .optimizers import BF16AutocastOptimWrapper, set_precision
 from .runner import ResumableIterBasedTrainLoop
 from .wrappers import DeviceAwareSeparateDDP
 
 __all__ = ['AtomicLocalBackend', 'BEGANEquilibriumHook', 'BEGANReconstructionHook', 'BF16AutocastOptimWrapper',
            'DeviceAwareSeparateDDP', 'MGlobalPlateauHook', 'PreemptionHook', 'RandomStateHook',
-           'ResumableCheckpointHook', 'ResumableIterBasedTrainLoop', 'check_checkpoint_file', 'enable_amp',
-           'init_cpu_distributed', 'newest_good_checkpoint', 'register_checkpoint_globals']
+           'ResumableCheckpointHook', 'ResumableIterBasedTrainLoop', 'check_checkpoint_file', 'init_cpu_distributed',
+           'newest_good_checkpoint', 'register_checkpoint_globals', 'set_precision']

@@ -2,6 +2,7 @@
 import json
 import os
 import os.path as osp
+import re
 import subprocess
 
 import cv2
@@ -24,7 +25,7 @@ def trained(tmp_path_factory):
     data = write_images(root / 'data', 16, 28, channels=1)
     cfg = tiny_config_file(root, FASHION_CFG, data, max_iters=4)
     work = str(root / 'work')
-    run(['tools/train.py', cfg, '--work-dir', work])
+    run(['tools/train.py', cfg, '--work-dir', work, '--precision', 'auto'])
     return cfg, work, data
 
 
@@ -35,6 +36,14 @@ def test_train_writes_checkpoints_and_samples(trained):
     assert open(osp.join(work, 'last_checkpoint')).read().strip().endswith('iter_4.pth')
     vis = [f for _, _, files in os.walk(work) for f in files if f.startswith('fake_img') and f.endswith('.png')]
     assert vis, 'VisualizationHook wrote no sample grid'
+
+
+@pytest.mark.integration
+def test_train_logs_the_precision_it_chose(trained):
+    _, work, _ = trained
+    logs = [osp.join(root, f) for root, _, files in os.walk(work) for f in files if f.endswith('.log')]
+    text = ''.join(open(path).read() for path in logs)
+    assert re.search(r'precision: (fp32|cpu bf16|cuda fp16) \(auto: ', text), 'no precision line in the log'
 
 
 @pytest.mark.integration

@@ -1,5 +1,6 @@
-"""Optimizer wrappers of mmbegan."""
+"""Optimizer wrappers of mmbegan and the choice of training precision."""
 from .bf16_autocast_optim_wrapper import BF16AutocastOptimWrapper, cpu_bf16_supported
-from .mixed_precision import enable_amp
+from .precision import PRECISIONS, native_cpu_bf16, resolve_precision, set_precision
 
-__all__ = ['BF16AutocastOptimWrapper', 'cpu_bf16_supported', 'enable_amp']
+__all__ = ['BF16AutocastOptimWrapper', 'PRECISIONS', 'cpu_bf16_supported', 'native_cpu_bf16', 'resolve_precision',
+           'set_precision']

@@ -1,0 +1,77 @@
+"""Training precision for every optimizer of a config: the ``--precision`` (and ``--amp``) of tools/train.py."""
+from typing import List, Tuple
+
+import torch
+from mmengine.config import Config
+
+from .bf16_autocast_optim_wrapper import cpu_bf16_supported
+
+PRECISIONS = ('fp32', 'auto', 'bf16', 'fp16', 'amp')
+
+
+def native_cpu_bf16() -> bool:
+    """Whether oneDNN computes bf16 natively on this CPU (AVX-512 / AMX), the case where bf16 autocast pays off;
+    elsewhere (e.g. AVX2 only) PyTorch emulates it and it is slower than fp32."""
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
+
+
+def resolve_precision(precision: str) -> Tuple[str, str]:
+    """The precision to train in, ``'fp32'``, ``'cpu bf16'``, ``'cuda fp16'`` or ``'cuda bf16'``, and why.
+
+    ``auto`` takes mixed precision only where it is fast: fp16 AMP on CUDA (as mmagic's ``--amp``), bf16 autocast
+    on a CPU with native bf16, fp32 elsewhere. ``amp`` is ``--amp``: fp16 on CUDA, bf16 on any CPU that runs it.
+    """
+    if precision not in PRECISIONS:
+        raise ValueError(f'precision must be one of {", ".join(PRECISIONS)}; got {precision!r}')
+    cuda = torch.cuda.is_available()
+    if precision == 'fp32':
+        return 'fp32', 'asked for'
+    if precision == 'auto':
+        if cuda:
+            return 'cuda fp16', 'auto: a CUDA device'
+        if native_cpu_bf16():
+            return 'cpu bf16', 'auto: this CPU computes bf16 natively'
+        return 'fp32', (f'auto: no CUDA device and no native bf16 on this CPU '
+                        f'({torch.backends.cpu.get_cpu_capability()})')
+    if precision == 'fp16' and not cuda:
+        raise RuntimeError('precision fp16: needs a CUDA device (fp16 on CPU is not supported); use bf16 or fp32')
+    if cuda:
+        return ('cuda bf16', 'asked for') if precision == 'bf16' else ('cuda fp16', 'asked for')
+    if not cpu_bf16_supported():
+        raise RuntimeError(f'precision {precision}: no CUDA device and bf16 autocast does not work on this CPU; '
+                           'train in fp32')
+    note = '' if native_cpu_bf16() else ' (emulated on this CPU: slower than fp32)'
+    return 'cpu bf16', 'asked for' + note
+
+
+def optim_wrapper_cfgs(cfg: Config) -> List[dict]:
+    """The optimizer wrapper configs of ``cfg``: the one wrapper, or each of a GAN's wrappers."""
+    if 'optimizer' in cfg.optim_wrapper:
+        return [cfg.optim_wrapper]
+    return [value for value in cfg.optim_wrapper.values() if isinstance(value, dict)]
+
+
+def set_precision(cfg: Config, precision: str) -> str:
+    """Switch every optimizer wrapper of ``cfg`` to ``precision`` (see :func:`resolve_precision`); returns a line
+    for the log that names the precision chosen and why.
+
+    CUDA uses mmengine's ``AmpOptimWrapper`` (fp16 with dynamic loss scaling, or bf16); CPU bf16 uses
+    :class:`~mmbegan.engine.BF16AutocastOptimWrapper`. Weights and optimizer state stay fp32 in every case.
+    """
+    kind, why = resolve_precision(precision)
+    if kind != 'fp32':
+        new_type, extra = {
+            'cuda fp16': ('AmpOptimWrapper', dict(loss_scale='dynamic')),
+            'cuda bf16': ('AmpOptimWrapper', dict(dtype='bfloat16')),
+            'cpu bf16': ('BF16AutocastOptimWrapper', {}),
+        }[kind]
+        for wrapper in optim_wrapper_cfgs(cfg):
+            if wrapper.get('type', 'OptimWrapper') not in ('OptimWrapper', new_type):
+                raise ValueError(f'precision {precision}: mixed precision needs OptimWrapper, the config uses '
+                                 f'{wrapper["type"]}')
+            wrapper['type'] = new_type
+            wrapper.update(extra)
+    return f'precision: {kind} ({why})'
