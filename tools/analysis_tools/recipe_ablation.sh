@@ -27,11 +27,14 @@ declare -A SETTINGS=(
     [latent-0.1]='model.latent_constraint=0.1'
     [pull-away-0.1]='model.pull_away=0.1'
     [dcgan-generator]='configs/began/ablation/began_n32-ablation-dcgan-generator_1xb16-3kiters_fashion-mnist-32x32.py'
-    [dcgan-generator-seed-2023]='configs/began/ablation/began_n32-ablation-dcgan-generator_1xb16-3kiters_fashion-mnist-32x32.py randomness.seed=2023'
+    [dcgan-generator+seed-2023]='configs/began/ablation/began_n32-ablation-dcgan-generator_1xb16-3kiters_fashion-mnist-32x32.py randomness.seed=2023'
+    [dcgan-generator+batch-32]='configs/began/ablation/began_n32-ablation-dcgan-generator_1xb16-3kiters_fashion-mnist-32x32.py train_dataloader.batch_size=32'
+    [dcgan-generator+init-author]='configs/began/ablation/began_n32-ablation-dcgan-generator_1xb16-3kiters_fashion-mnist-32x32.py model.discriminator.init_cfg=None'
 )
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(baseline lambda_k-1e-3 pull-away-0.1 latent-0.1 gamma-0.75 lr-1e-4 init-author
-                                 gamma-0.5 batch-32 no-lr-decay dcgan-generator dcgan-generator-seed-2023)
+                                 gamma-0.5 batch-32 no-lr-decay dcgan-generator
+                                 dcgan-generator+seed-2023 dcgan-generator+batch-32 dcgan-generator+init-author)
 
 run() {
     local name=$1 work="$OUT/$1"
