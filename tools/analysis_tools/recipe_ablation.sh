@@ -5,11 +5,12 @@
 #   bash tools/analysis_tools/recipe_ablation.sh [NAME ...]     # all settings, or the named ones
 # Runs go to $ABLATION_DIR (default work_dirs/ablation/<name>), $JOBS at a time (default 1) with
 # $THREADS torch threads each (default: cores / JOBS). A setting is --cfg-options for the baseline config, or a
-# config of its own (a .py path), optionally followed by --cfg-options for it. A setting whose work dir holds a finished run is skipped;
-# tools/analysis_tools/ablation_table.py prints the table.
+# config of its own (a .py path), optionally followed by --cfg-options for it. A setting whose work dir holds a
+# finished run is skipped; tools/analysis_tools/ablation_table.py prints the table.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BASE=configs/began/ablation/began_n32-ablation-base_1xb16-3kiters_fashion-mnist-32x32.py
+RECIPE=configs/began/ablation/began_n32-ablation-dcgan-generator_1xb16-3kiters_fashion-mnist-32x32.py  # batch-norm generator
 OUT=${ABLATION_DIR:-work_dirs/ablation}
 JOBS=${JOBS:-1}
 THREADS=${THREADS:-$(( $(nproc) / JOBS > 0 ? $(nproc) / JOBS : 1 ))}
@@ -26,10 +27,10 @@ declare -A SETTINGS=(
     [batch-32]='train_dataloader.batch_size=32'
     [latent-0.1]='model.latent_constraint=0.1'
     [pull-away-0.1]='model.pull_away=0.1'
-    [dcgan-generator]='configs/began/ablation/began_n32-ablation-dcgan-generator_1xb16-3kiters_fashion-mnist-32x32.py'
-    [dcgan-generator+seed-2023]='configs/began/ablation/began_n32-ablation-dcgan-generator_1xb16-3kiters_fashion-mnist-32x32.py randomness.seed=2023'
-    [dcgan-generator+batch-32]='configs/began/ablation/began_n32-ablation-dcgan-generator_1xb16-3kiters_fashion-mnist-32x32.py train_dataloader.batch_size=32'
-    [dcgan-generator+init-author]='configs/began/ablation/began_n32-ablation-dcgan-generator_1xb16-3kiters_fashion-mnist-32x32.py model.discriminator.init_cfg=None'
+    [dcgan-generator]="$RECIPE"
+    [dcgan-generator+seed-2023]="$RECIPE randomness.seed=2023"
+    [dcgan-generator+batch-32]="$RECIPE train_dataloader.batch_size=32"
+    [dcgan-generator+init-author]="$RECIPE model.discriminator.init_cfg=None"
 )
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(baseline lambda_k-1e-3 pull-away-0.1 latent-0.1 gamma-0.75 lr-1e-4 init-author
