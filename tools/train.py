@@ -25,7 +25,8 @@ def parse_args() -> argparse.Namespace:
     precision = parser.add_mutually_exclusive_group()
     precision.add_argument('--precision', choices=PRECISIONS,
                            help="training precision (default: the config's `precision`, else fp32): auto = fp16 AMP "
-                                'on CUDA, bf16 autocast on a CPU with native bf16, fp32 elsewhere')
+                                'on CUDA, bf16 autocast on a CPU with native bf16, fp32 elsewhere; bf16-emulated = '
+                                "bf16's numbers from fp32 kernels (to check bf16's effect where it is not native)")
     precision.add_argument('--amp', action='store_const', const='amp', dest='precision',
                            help='mixed precision: fp16 AMP on CUDA, bf16 autocast on CPU')
     add_common_args(parser)

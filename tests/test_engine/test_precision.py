@@ -40,8 +40,18 @@ def test_explicit_choices_and_amp(machine):
         resolve_precision('fp16')
     machine(True, False)
     assert resolve_precision('amp')[0] == 'cuda fp16' and resolve_precision('bf16')[0] == 'cuda bf16'
-    with pytest.raises(ValueError, match="one of fp32, auto, bf16, fp16, amp; got 'half'"):
+    with pytest.raises(ValueError, match="one of fp32, auto, bf16, fp16, amp, bf16-emulated; got 'half'"):
         resolve_precision('half')
+
+
+def test_bf16_emulated_is_a_cpu_check_of_bf16(machine):
+    machine(False, False)
+    cfg = gan_config()
+    assert 'from fp32 kernels' in set_precision(cfg, 'bf16-emulated')
+    assert all(w['type'] == 'BF16AutocastOptimWrapper' and w['emulate'] for w in cfg.optim_wrapper.values())
+    machine(True, False)
+    with pytest.raises(RuntimeError, match='on CUDA use bf16'):
+        resolve_precision('bf16-emulated')
 
 
 def test_set_precision_switches_every_wrapper_and_names_the_choice(machine):

@@ -6,6 +6,8 @@ from mmengine.optim import OptimWrapper
 from mmengine.registry import OPTIM_WRAPPERS
 from torch import nn
 
+from .bf16_emulation import EmulatedBF16Kernels
+
 
 def cpu_bf16_supported() -> bool:
     """Whether a bf16 autocast convolution runs on this CPU (and PyTorch build)."""
@@ -22,11 +24,14 @@ class BF16AutocastOptimWrapper(OptimWrapper):
     """OptimWrapper whose ``optim_context`` runs the forward under CPU bf16 autocast.
 
     mmengine's ``AmpOptimWrapper`` asserts a CUDA/NPU/MLU device; bf16 keeps fp32's exponent range, so no loss
-    scaling is needed. Parameters and optimizer state stay fp32.
+    scaling is needed. Parameters and optimizer state stay fp32. ``emulate=True`` computes the bf16 convolutions and
+    matrix products with fp32 kernels (:class:`EmulatedBF16Kernels`): bf16's numbers at fp32's speed on a CPU
+    without native bf16, for checking bf16's effect on training.
     """
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, emulate: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.emulate = emulate
         if not cpu_bf16_supported():
             raise RuntimeError('bf16 autocast is not supported on this CPU / PyTorch build; train without --amp')
 
@@ -34,4 +39,8 @@ class BF16AutocastOptimWrapper(OptimWrapper):
     def optim_context(self, model: nn.Module):
         """Gradient-accumulation context of OptimWrapper plus bf16 autocast."""
         with super().optim_context(model), torch.autocast('cpu', dtype=torch.bfloat16):
-            yield
+            if not self.emulate:
+                yield
+                return
+            with EmulatedBF16Kernels():
+                yield

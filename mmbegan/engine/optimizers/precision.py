@@ -6,7 +6,7 @@ from mmengine.config import Config
 
 from .bf16_autocast_optim_wrapper import cpu_bf16_supported
 
-PRECISIONS = ('fp32', 'auto', 'bf16', 'fp16', 'amp')
+PRECISIONS = ('fp32', 'auto', 'bf16', 'fp16', 'amp', 'bf16-emulated')
 
 
 def native_cpu_bf16() -> bool:
@@ -19,10 +19,13 @@ def native_cpu_bf16() -> bool:
 
 
 def resolve_precision(precision: str) -> Tuple[str, str]:
-    """The precision to train in, ``'fp32'``, ``'cpu bf16'``, ``'cuda fp16'`` or ``'cuda bf16'``, and why.
+    """The precision to train in, ``'fp32'``, ``'cpu bf16'``, ``'cpu bf16 emulated'``, ``'cuda fp16'`` or
+    ``'cuda bf16'``, and why.
 
     ``auto`` takes mixed precision only where it is fast: fp16 AMP on CUDA (as mmagic's ``--amp``), bf16 autocast
     on a CPU with native bf16, fp32 elsewhere. ``amp`` is ``--amp``: fp16 on CUDA, bf16 on any CPU that runs it.
+    ``bf16-emulated`` is CPU bf16 autocast whose convolutions run as fp32 kernels on bf16-rounded numbers: native
+    bf16's results at fp32's speed where bf16 is not native, to check bf16's effect on training.
     """
     if precision not in PRECISIONS:
         raise ValueError(f'precision must be one of {", ".join(PRECISIONS)}; got {precision!r}')
@@ -38,6 +41,10 @@ def resolve_precision(precision: str) -> Tuple[str, str]:
                         f'({torch.backends.cpu.get_cpu_capability()})')
     if precision == 'fp16' and not cuda:
         raise RuntimeError('precision fp16: needs a CUDA device (fp16 on CPU is not supported); use bf16 or fp32')
+    if precision == 'bf16-emulated':
+        if cuda:
+            raise RuntimeError('precision bf16-emulated: emulates CPU bf16 autocast; on CUDA use bf16')
+        return 'cpu bf16 emulated', 'asked for: bf16 numbers from fp32 kernels, not faster than fp32'
     if cuda:
         return ('cuda bf16', 'asked for') if precision == 'bf16' else ('cuda fp16', 'asked for')
     if not cpu_bf16_supported():
@@ -67,6 +74,7 @@ def set_precision(cfg: Config, precision: str) -> str:
             'cuda fp16': ('AmpOptimWrapper', dict(loss_scale='dynamic')),
             'cuda bf16': ('AmpOptimWrapper', dict(dtype='bfloat16')),
             'cpu bf16': ('BF16AutocastOptimWrapper', {}),
+            'cpu bf16 emulated': ('BF16AutocastOptimWrapper', dict(emulate=True)),
         }[kind]
         for wrapper in optim_wrapper_cfgs(cfg):
             if wrapper.get('type', 'OptimWrapper') not in ('OptimWrapper', new_type):
