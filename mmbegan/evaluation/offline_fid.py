@@ -2,9 +2,11 @@
 import os.path as osp
 from typing import Optional
 
+import torch
 from mmagic.evaluation.metrics import FrechetInceptionDistance
 from mmagic.registry import METRICS
-from torch import Tensor
+from torch import Tensor, nn
+from torch.utils.data import DataLoader
 
 from .offline_inception import offline_inception_path
 
@@ -32,9 +34,19 @@ class OfflineFID(FrechetInceptionDistance):
         inception_path = inception_path or offline_inception_path()
         super().__init__(fake_nums, real_nums, inception_style='StyleGAN', inception_path=inception_path, **kwargs)
         self.crop = crop
+        self.inception_path = inception_path
         # part of the name of mmagic's cached real-image statistics, so that neither another crop nor another
         # build of the network reuses them
         self.inception_args = dict(crop=crop, network=osp.basename(inception_path))
+
+    def prepare(self, module: nn.Module, dataloader: DataLoader) -> None:
+        """mmagic's preparation, with the network loaded onto the model's device first when that is not the CPU:
+        the cached network is frozen, its weights are constants of its graph, which ``.to(device)`` leaves where
+        they are."""
+        device = module.data_preprocessor.device
+        if torch.device(device).type != 'cpu':
+            self.inception = torch.jit.load(self.inception_path, map_location=device)
+        super().prepare(module, dataloader)
 
     def forward_inception(self, image: Tensor) -> Tensor:
         if self.crop:

@@ -46,6 +46,24 @@ def test_offline_fid_crop_gives_the_inception_the_unpadded_image():
             OfflineFID(fake_nums=2, real_nums=2, crop=bad)
 
 
+@pytest.mark.parametrize('device, reloaded', [('cpu', False), ('cuda:1', True)])
+def test_offline_fid_loads_its_frozen_network_onto_the_models_device(monkeypatch, device, reloaded):
+    """The frozen network's weights are graph constants, which ``.to()`` does not move: on a device other than
+    the CPU it is loaded there (CUDA itself is not needed to check that)."""
+    loads = []
+    monkeypatch.setattr(torch.jit, 'load', lambda path, map_location=None: loads.append(map_location) or
+                        RecordingInception())
+    monkeypatch.setattr('mmagic.evaluation.metrics.fid.prepare_inception_feat',
+                        lambda *args, **kwargs: dict(real_mean=0, real_cov=0))
+    metric = OfflineFID(fake_nums=2, real_nums=2)
+    model = torch.nn.Module()
+    model.data_preprocessor = torch.nn.Module()
+    model.data_preprocessor.device = torch.device(device)
+    metric.prepare(model, dataloader=None)
+    assert loads == ([None, torch.device(device)] if reloaded else [None])
+    assert isinstance(metric.inception, RecordingInception) and metric.device == torch.device(device)
+
+
 def test_m_global_matches_its_definition():
     metric = MGlobal(fake_nums=4)
     metric.model = type('M', (), dict(gamma=0.5))()
