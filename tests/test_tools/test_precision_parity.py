@@ -42,6 +42,16 @@ def test_the_floor_applies_when_seeds_agree_and_a_miss_fails(tmp_path):
     assert 'does not hold' in result.stdout
 
 
+def test_three_seeds_and_unequal_counts(tmp_path):
+    fp32 = [finished_run(tmp_path, name, fid, 9.0, 8.5) for name, fid in (('a', 120.0), ('b', 126.0), ('c', 123.0))]
+    other = [finished_run(tmp_path, name, 130.0, 9.0, 8.5) for name in 'def']
+    result = parity(fp32, other)
+    assert '| FID-1k | 120.00 / 126.00 / 123.00 | 130.00 / 130.00 / 130.00 | 123.00 | 130.00 | 7.00 | 6.00 | no |' \
+        in result.stdout
+    result = parity(fp32, other[:2])
+    assert result.returncode == 2 and 'need the same seeds, at least 2: got 3 and 2 runs' in result.stderr
+
+
 def test_an_unfinished_run_is_named(tmp_path):
     done = finished_run(tmp_path, 'a', 120.0, 9.0, 8.5)
     result = parity([done, str(tmp_path / 'empty')], [done, done])

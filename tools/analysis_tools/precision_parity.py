@@ -1,12 +1,13 @@
 """Precision parity: does training in another precision change sample quality more than a change of seed does?
 
-    python tools/analysis_tools/precision_parity.py --fp32 DIR DIR --other DIR DIR [--name bf16]
+    python tools/analysis_tools/precision_parity.py --fp32 DIR DIR [DIR ...] --other DIR DIR [DIR ...] [--name bf16]
 
 Each DIR is the work dir of a run with FID-1k and class coverage in its last validation record (the 3k-iteration
-runs of tools/analysis_tools/recipe_ablation.sh); the runs of one precision differ only in their seed. For each
-metric it prints every run's value, the mean of each precision, |Δ| between the means and the tolerance: the
-larger of the fp32 runs' seed gap and the metric's floor (1 FID point, 0.2 effective classes). Parity holds when
-every |Δ| is within its tolerance: exit status 0, else 1.
+runs of tools/analysis_tools/recipe_ablation.sh); the runs of one precision differ only in their seed, the same
+seeds in the same order for both. For each metric it prints every run's value, the mean of each precision, |Δ|
+between the means and the tolerance: the larger of the fp32 runs' seed gap (largest minus smallest) and the
+metric's floor (1 FID point, 0.2 effective classes). Parity holds when every |Δ| is within its tolerance: exit
+status 0, else 1.
 """
 import argparse
 import glob
@@ -38,11 +39,14 @@ def mean(values: List[float]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--fp32', nargs=2, required=True, metavar='DIR', help='two fp32 runs, different seeds')
-    parser.add_argument('--other', nargs=2, required=True, metavar='DIR', help='the same seeds in the precision '
+    parser.add_argument('--fp32', nargs='+', required=True, metavar='DIR', help='fp32 runs, one per seed (≥ 2)')
+    parser.add_argument('--other', nargs='+', required=True, metavar='DIR', help='the same seeds in the precision '
                         'under test')
     parser.add_argument('--name', default='bf16', help='name of the precision under test (default: %(default)s)')
     args = parser.parse_args()
+    if len(args.fp32) < 2 or len(args.fp32) != len(args.other):
+        parser.error(f'--fp32 and --other need the same seeds, at least 2: got {len(args.fp32)} and '
+                     f'{len(args.other)} runs')
     runs = {'fp32': [final_metrics(d) for d in args.fp32], args.name: [final_metrics(d) for d in args.other]}
 
     print(f'| metric | fp32 runs | {args.name} runs | fp32 mean | {args.name} mean | abs. diff. | tolerance | '
@@ -52,7 +56,7 @@ def main() -> None:
     for label, key, floor in METRICS:
         values = {name: [record[key] for record in records] for name, records in runs.items()}
         diff = abs(mean(values[args.name]) - mean(values['fp32']))
-        tolerance = max(abs(values['fp32'][0] - values['fp32'][1]), floor)
+        tolerance = max(max(values['fp32']) - min(values['fp32']), floor)
         holds &= diff <= tolerance
         cells = [' / '.join(f'{v:.2f}' for v in values['fp32']), ' / '.join(f'{v:.2f}' for v in values[args.name]),
                  f'{mean(values["fp32"]):.2f}', f'{mean(values[args.name]):.2f}', f'{diff:.2f}', f'{tolerance:.2f}',
