@@ -9,9 +9,10 @@ it (uint8 → float, bilinear resize to 299, (x − 128) / 128), freeze it and s
 
 Speed on 2 cores (AMD EPYC, AVX2; 28 px grey images in batches of 50, what the FID configs feed; best of 4–8
 interleaved rounds, 2026-12-02): 134 → 74 ms per image (1.80×) against the previous wrapper (the fid-helper
-TorchScript itself, frozen, channels-last inputs), 1.62–1.80× over three runs; the fused ReLUs took 94 → 90 ms. Features equal the previous
-ones to 1.3e-6 (max |Δ| / max |f|), FIDs of 20 against 20 images to 1e-7 relative. Timings on this shared machine
-vary by ±20 % between runs; compare only within one run of ``tools/analysis_tools/fid_speed.py``.
+TorchScript itself, frozen, channels-last inputs), 1.62–1.80× over three runs; the fused ReLUs took 94 → 90 ms.
+Features equal the previous ones to 1.3e-6 (max |Δ| / max |f|), FIDs of 20 against 20 images to 1e-7 relative.
+Timings on this shared machine vary by ±20 % between runs; compare only within one run of
+``tools/analysis_tools/fid_speed.py``.
 """
 import hashlib
 import importlib.util
