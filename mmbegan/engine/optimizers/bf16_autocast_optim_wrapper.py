@@ -1,5 +1,5 @@
 """Mixed precision on CPU: bf16 autocast inside mmengine's OptimWrapper."""
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import torch
 from mmengine.optim import OptimWrapper
@@ -37,10 +37,7 @@ class BF16AutocastOptimWrapper(OptimWrapper):
 
     @contextmanager
     def optim_context(self, model: nn.Module):
-        """Gradient-accumulation context of OptimWrapper plus bf16 autocast."""
-        with super().optim_context(model), torch.autocast('cpu', dtype=torch.bfloat16):
-            if not self.emulate:
-                yield
-                return
-            with EmulatedBF16Kernels():
-                yield
+        """Gradient-accumulation context of OptimWrapper plus bf16 autocast (emulated if ``emulate``)."""
+        with super().optim_context(model), torch.autocast('cpu', dtype=torch.bfloat16), \
+                (EmulatedBF16Kernels() if self.emulate else nullcontext()):
+            yield
