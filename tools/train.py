@@ -24,8 +24,9 @@ def parse_args() -> argparse.Namespace:
                         help='resume from the latest checkpoint in the work dir, or from the given checkpoint')
     precision = parser.add_mutually_exclusive_group()
     precision.add_argument('--precision', choices=PRECISIONS,
-                           help="training precision (default: the config's `precision`, else fp32): auto = fp16 AMP "
-                                'on CUDA, bf16 autocast on a CPU with native bf16, fp32 elsewhere; bf16-emulated = '
+                           help="training precision (default: the config's `precision`, else fp32): auto = bf16 AMP "
+                                'on CUDA (fp16 on GPUs without bf16), bf16 autocast on a CPU with native bf16, fp32 '
+                                'elsewhere; bf16-emulated = '
                                 "bf16's numbers from fp32 kernels (to check bf16's effect where it is not native)")
     precision.add_argument('--amp', action='store_const', const='amp', dest='precision',
                            help='mixed precision: fp16 AMP on CUDA, bf16 autocast on CPU')

@@ -220,4 +220,4 @@ class FIDInceptionV3(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         stem = torch.cat([self.stem(chunk) for chunk in x.split(self.stem_chunk)])
-        return self.blocks(stem).mean((2, 3))
+        return self.blocks(stem).float().mean((2, 3))

@@ -23,15 +23,19 @@ class OfflineFID(FrechetInceptionDistance):
     ``crop`` removes that many pixels from every border of real and generated images before the Inception's
     bilinear resize to 299 px. Lucic et al.'s Fashion-MNIST protocol measures the 28 px images: with the
     32 px configs (28 px padded by 2) that is ``crop=2``, 10,000 samples against the 10,000 test images.
+
+    ``precision='bf16'`` runs the Inception in bf16 (CPU with native bf16: faster, FID shifted slightly; see
+    :func:`~mmbegan.evaluation.offline_inception.offline_inception_path`); its values are comparable only with
+    other bf16 values. An explicit ``inception_path`` wins over ``precision``.
     """
 
     name = 'FID'
 
     def __init__(self, fake_nums: int, real_nums: int = -1, inception_path: Optional[str] = None, crop: int = 0,
-                 **kwargs):
+                 precision: str = 'fp32', **kwargs):
         if isinstance(crop, bool) or not isinstance(crop, int) or crop < 0:
             raise ValueError(f'OfflineFID: crop must be a non-negative number of pixels, got {crop!r}')
-        inception_path = inception_path or offline_inception_path()
+        inception_path = inception_path or offline_inception_path(precision=precision)
         super().__init__(fake_nums, real_nums, inception_style='StyleGAN', inception_path=inception_path, **kwargs)
         self.crop = crop
         self.inception_path = inception_path

@@ -11,7 +11,9 @@ from mmbegan.engine.optimizers import resolve_precision, set_precision
 def machine(monkeypatch):
     """Pretend to be a machine with or without CUDA and native CPU bf16."""
     def pretend(cuda: bool, native_bf16: bool):
+        """``native_bf16``: of the CPU, and of the CUDA device if there is one."""
         monkeypatch.setattr(torch.cuda, 'is_available', lambda: cuda)
+        monkeypatch.setattr(torch.cuda, 'is_bf16_supported', lambda *args, **kwargs: cuda and native_bf16)
         monkeypatch.setattr(precision_module, 'native_cpu_bf16', lambda: native_bf16)
     return pretend
 
@@ -22,7 +24,8 @@ def gan_config() -> Config:
 
 
 @pytest.mark.parametrize('cuda, native, expected', [
-    (True, False, 'cuda fp16'),   # as mmagic's --amp
+    (True, True, 'cuda bf16'),    # Ampere and later: the mixed precision checked against fp32
+    (True, False, 'cuda fp16'),   # older GPUs: as mmagic's --amp
     (False, True, 'cpu bf16'),    # AVX-512 / AMX CPUs
     (False, False, 'fp32'),       # e.g. AVX2 only: emulated bf16 would be slower than fp32
 ])

@@ -123,3 +123,22 @@ def test_frozen_channels_last_wrapper_gives_the_networks_features(tmp_path):
         wrapped = wrapper(images, True)
     assert wrapped.shape == (2, 2048)
     assert ((wrapped - plain).abs().max() / plain.abs().max()).item() < 1e-4
+
+
+def test_bf16_inception_is_cached_apart_and_close_to_fp32(tmp_path):
+    """The bf16 network is its own cache file (and so its own real statistics), returns float32 features within
+    bf16's rounding of the fp32 ones, and an unknown precision is refused by name."""
+    fp32_path = offline_inception_path(str(tmp_path))
+    bf16_path = offline_inception_path(str(tmp_path), precision='bf16')
+    assert bf16_path != fp32_path and 'bf16' in osp.basename(bf16_path)
+    images = torch.randint(0, 256, (2, 3, 28, 28), dtype=torch.uint8, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        fp32 = torch.jit.load(fp32_path)(images, True)
+        bf16 = torch.jit.load(bf16_path)(images, True)
+    assert bf16.dtype == torch.float32 and bf16.shape == (2, 2048)
+    relative = ((bf16 - fp32).abs().max() / fp32.abs().max()).item()
+    assert 0 < relative < 0.05, relative
+    with pytest.raises(ValueError, match="precision must be one of fp32, bf16; got 'fp16'"):
+        offline_inception_path(str(tmp_path), precision='fp16')
+    assert OfflineFID(fake_nums=2, precision='bf16').inception_args['network'] == osp.basename(
+        offline_inception_path(precision='bf16'))

@@ -14,7 +14,7 @@ def test_benchmark_reports_every_quantity(tmp_path):
     proc = subprocess.run(
         [PYTHON, 'tools/analysis_tools/benchmark.py', FASHION_CFG, '--work-dir', str(tmp_path / 'work'),
          '--out', str(out),
-         '--synthetic-data', '16', '--iters', '3', '--warmup', '1', '--repeats', '1',
+         '--synthetic-data', '16', '--iters', '3', '--warmup', '1', '--repeats', '1', '--precision', 'fp32',
          '--cfg-options', 'model.generator.base_channels=4', 'model.discriminator.base_channels=4',
          'train_dataloader.batch_size=4', 'train_dataloader.num_workers=0',
          'train_dataloader.persistent_workers=False'],
@@ -28,3 +28,7 @@ def test_benchmark_reports_every_quantity(tmp_path):
     assert report['setup']['image_shape'] == '1x32x32'
     assert 'VisualizationHook' in report['setup']['runner_switched_off']
     assert 'runner / bare' in proc.stdout and 'synthetic: 16 random 28x28x1 PNGs' in proc.stdout
+    # fp32 training: its bare loop is the fp32 reference itself, and the conv peaks are fp32 too
+    assert report['setup']['precision'] == 'precision: fp32 (asked for)'
+    assert report['results']['fp32_bare_img_s'] == report['results']['bare_img_s']
+    assert 'conv fwd+bwd, channels_last' in proc.stdout and 'runner / fp32 bare' in proc.stdout

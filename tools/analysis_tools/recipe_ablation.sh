@@ -35,13 +35,17 @@ declare -A SETTINGS=(
     [dcgan-generator+seed-2023+bf16-emulated]="$RECIPE randomness.seed=2023 precision=bf16-emulated"
     [dcgan-generator+seed-2024]="$RECIPE randomness.seed=2024"
     [dcgan-generator+seed-2024+bf16-emulated]="$RECIPE randomness.seed=2024 precision=bf16-emulated"
+    [dcgan-generator+bf16]="$RECIPE precision=bf16"
+    [dcgan-generator+seed-2023+bf16]="$RECIPE randomness.seed=2023 precision=bf16"
+    [dcgan-generator+seed-2024+bf16]="$RECIPE randomness.seed=2024 precision=bf16"
 )
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(baseline lambda_k-1e-3 pull-away-0.1 latent-0.1 gamma-0.75 lr-1e-4 init-author
                                  gamma-0.5 batch-32 no-lr-decay dcgan-generator
                                  dcgan-generator+seed-2023 dcgan-generator+batch-32 dcgan-generator+init-author
                                  dcgan-generator+bf16-emulated dcgan-generator+seed-2023+bf16-emulated
-                                 dcgan-generator+seed-2024 dcgan-generator+seed-2024+bf16-emulated)
+                                 dcgan-generator+seed-2024 dcgan-generator+seed-2024+bf16-emulated
+                                 dcgan-generator+bf16 dcgan-generator+seed-2023+bf16 dcgan-generator+seed-2024+bf16)
 
 run() {
     local name=$1 work="$OUT/$1"

@@ -22,8 +22,10 @@ def resolve_precision(precision: str) -> Tuple[str, str]:
     """The precision to train in, ``'fp32'``, ``'cpu bf16'``, ``'cpu bf16 emulated'``, ``'cuda fp16'`` or
     ``'cuda bf16'``, and why.
 
-    ``auto`` takes mixed precision only where it is fast: fp16 AMP on CUDA (as mmagic's ``--amp``), bf16 autocast
-    on a CPU with native bf16, fp32 elsewhere. ``amp`` is ``--amp``: fp16 on CUDA, bf16 on any CPU that runs it.
+    ``auto`` takes mixed precision only where it is fast: bf16 AMP on a CUDA device that has bf16 (fp16 AMP, as
+    mmagic's ``--amp``, on older ones), bf16 autocast on a CPU with native bf16, fp32 elsewhere; bf16 is the mixed
+    precision whose sample quality was checked against fp32. ``amp`` is ``--amp``: fp16 on CUDA, bf16 on any CPU
+    that runs it.
     ``bf16-emulated`` is CPU bf16 autocast whose convolutions run as fp32 kernels on bf16-rounded numbers: native
     bf16's results at fp32's speed where bf16 is not native, to check bf16's effect on training.
     """
@@ -33,8 +35,10 @@ def resolve_precision(precision: str) -> Tuple[str, str]:
     if precision == 'fp32':
         return 'fp32', 'asked for'
     if precision == 'auto':
+        if cuda and torch.cuda.is_bf16_supported():
+            return 'cuda bf16', 'auto: a CUDA device with bf16, the mixed precision checked against fp32'
         if cuda:
-            return 'cuda fp16', 'auto: a CUDA device'
+            return 'cuda fp16', "auto: a CUDA device without bf16 (fp16 AMP, as mmagic's --amp)"
         if native_cpu_bf16():
             return 'cpu bf16', 'auto: this CPU computes bf16 natively'
         return 'fp32', (f'auto: no CUDA device and no native bf16 on this CPU '
