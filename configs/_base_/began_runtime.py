@@ -7,6 +7,10 @@ custom_imports = dict(imports=['mmbegan'], allow_failed_imports=False)
 # mmagic's separate DDP, also on CPU/gloo (mmengine passes device_ids, which CPU DDP rejects)
 model_wrapper_cfg = dict(type='DeviceAwareSeparateDDP', broadcast_buffers=False, find_unused_parameters=False)
 
+# tools/train.py's precision: bf16 where it is fast (a CPU with native bf16, a CUDA device with bf16), fp16 AMP on
+# older GPUs, fp32 elsewhere; bf16 matched fp32's FID and class coverage on the Fashion-MNIST recipe (README)
+precision = 'auto'
+
 # BEGANEquilibriumHook owns k_t: without it training stops at the first iteration with an error.
 equilibrium_hook = dict(type='BEGANEquilibriumHook')
 # lr decay: halve both learning rates when the mean M_global of 500-iteration windows has not improved for

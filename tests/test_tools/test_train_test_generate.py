@@ -43,7 +43,7 @@ def test_train_logs_the_precision_it_chose(trained):
     _, work, _ = trained
     logs = [osp.join(root, f) for root, _, files in os.walk(work) for f in files if f.endswith('.log')]
     text = ''.join(open(path).read() for path in logs)
-    assert re.search(r'precision: (fp32|cpu bf16|cuda fp16) \(auto: ', text), 'no precision line in the log'
+    assert re.search(r'precision: (fp32|cpu bf16|cuda bf16|cuda fp16) \(auto: ', text), 'no precision line in the log'
 
 
 @pytest.mark.integration

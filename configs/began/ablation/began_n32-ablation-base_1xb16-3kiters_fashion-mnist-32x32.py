@@ -20,6 +20,7 @@ optim_wrapper = dict(
     discriminator=dict(optimizer=dict(type='Adam', lr=3e-4, betas=(0.5, 0.999))))
 train_dataloader = dict(batch_size=16)
 randomness = dict(seed=2022)
+precision = 'fp32'
 
 max_iters = 3000
 train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
