@@ -4,6 +4,7 @@ from typing import Optional
 from torch import Tensor, nn
 
 from .began_network import conv3x3, conv_elu
+from .elu import elu
 
 
 class BEGANEncoder(nn.Module):
@@ -28,7 +29,7 @@ class BEGANEncoder(nn.Module):
 
     def forward(self, img: Tensor, carry: Optional[Tensor] = None) -> Tensor:
         """Encode an N×C×H×W image into N×embedding_size; ``carry`` enables vanishing residuals."""
-        x = nn.functional.elu(self.conv_in(img))
+        x = elu(self.conv_in(img))
         for convs, down in zip(self.blocks, self.downsamples):
             for conv in convs:
                 x = conv_elu(conv, x, carry)

@@ -7,6 +7,8 @@ from mmengine.logging import MessageHub
 from mmengine.model import BaseModule
 from torch import Tensor, nn
 
+from .elu import elu
+
 INIT_TYPES = ('author', 'pytorch')
 
 
@@ -42,7 +44,7 @@ def conv_elu(conv: nn.Conv2d, x: Tensor, carry: Optional[Tensor]) -> Tensor:
 
     The blend is the paper's vanishing residual (Sec. 3.5.1); it applies between same-size layers only.
     """
-    out = nn.functional.elu(conv(x))
+    out = elu(conv(x))
     if carry is not None and out.shape == x.shape:
         out = torch.lerp(out, x, carry)
     return out
