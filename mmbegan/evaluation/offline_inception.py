@@ -10,6 +10,8 @@ it (uint8 → float, bilinear resize to 299, (x − 128) / 128), freeze it and s
 Speed on 2 cores (AMD EPYC, AVX2; 28 px grey images in batches of 50, what the FID configs feed; best of 4–8
 interleaved rounds, 2026-12-02): 134 → 74 ms per image (1.80×) against the previous wrapper (the fid-helper
 TorchScript itself, frozen, channels-last inputs), 1.62–1.80× over three runs; the fused ReLUs took 94 → 90 ms.
+On 2 AVX-512 cores (2026-12-02, best of 3–4 rounds): 90–104 → 52–53 ms (1.70–2.00×); its bf16 build
+(``offline_inception_path(precision='bf16')``) 20–22 ms, features within 2.6e-2 of fp32's, FID about 1 % lower.
 Features equal the previous ones to 1.3e-6 (max |Δ| / max |f|), FIDs of 20 against 20 images to 1e-7 relative.
 Timings on this shared machine vary by ±20 % between runs; compare only within one run of
 ``tools/analysis_tools/fid_speed.py``.
