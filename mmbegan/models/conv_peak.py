@@ -9,17 +9,19 @@ from torch import nn
 from .step_flops import Layer
 
 
-def no_context(module: nn.Module) -> ContextManager:
+def no_context(module: nn.Module) -> Callable[[], ContextManager]:
     """The default of :func:`measure_conv`: nothing around the convolution (fp32)."""
-    return nullcontext()
+    return nullcontext
 
 
 def measure_conv(layer: Layer, batch_size: int, device: str, channels_last: bool, warmup: int, iters: int,
-                 backward: bool = False, context: Callable[[nn.Module], ContextManager] = no_context) -> float:
+                 backward: bool = False,
+                 context: Callable[[nn.Module], Callable[[], ContextManager]] = no_context) -> float:
     """GFLOP/s of a fresh conv of ``layer``'s shape on a random batch: its forward without gradients, or with
     ``backward`` its forward and backward (input and weight gradients: 3× the forward's FLOPs), as in training.
 
-    ``context(conv)`` wraps every call, e.g. an optimizer wrapper's ``optim_context`` for the precision trained in.
+    ``context(conv)``, called once, gives the context factory that wraps every call, e.g. an optimizer wrapper's
+    ``optim_context`` for the precision trained in.
     """
     conv = layer.module
     fresh = nn.Conv2d(conv.in_channels, conv.out_channels, conv.kernel_size, conv.stride, conv.padding,
@@ -28,9 +30,10 @@ def measure_conv(layer: Layer, batch_size: int, device: str, channels_last: bool
     if channels_last:
         fresh, x = fresh.to(memory_format=torch.channels_last), x.to(memory_format=torch.channels_last)
     x.requires_grad_(backward)
+    enter = context(fresh)
 
     def call() -> None:
-        with context(fresh), torch.set_grad_enabled(backward):
+        with enter(), torch.set_grad_enabled(backward):
             out = fresh(x)
         if backward:  # the gradients a training step needs, computed without accumulating into .grad
             torch.autograd.grad(out, [x, *fresh.parameters()], torch.ones_like(out))

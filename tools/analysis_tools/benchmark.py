@@ -28,6 +28,7 @@ import os.path as osp
 import statistics
 import tempfile
 import time
+from functools import partial
 from types import SimpleNamespace
 from typing import Callable, ContextManager, Dict, List, Sequence, Tuple
 
@@ -234,11 +235,15 @@ def record_cuda_peak(memory: Dict[str, float], key: str, device: str) -> None:
         torch.cuda.reset_peak_memory_stats()
 
 
-def precision_context(cfg: Config) -> Callable[[nn.Module], ContextManager]:
-    """``module -> context`` that runs a module as the config's (first) optimizer wrapper runs the model: in the
-    precision trained in."""
+def precision_context(cfg: Config) -> Callable[[nn.Module], Callable[[], ContextManager]]:
+    """``module -> context factory`` that runs a module as the config's (first) optimizer wrapper runs the model:
+    in the precision trained in; the wrapper is built once per module."""
     wrapper_cfg = optim_wrapper_cfgs(cfg)[0]
-    return lambda module: build_optim_wrapper(module, copy.deepcopy(wrapper_cfg)).optim_context(module)
+
+    def for_module(module: nn.Module) -> Callable[[], ContextManager]:
+        return partial(build_optim_wrapper(module, copy.deepcopy(wrapper_cfg)).optim_context, module)
+
+    return for_module
 
 
 def run_repeats(cfg: Config, fp32_cfg: Config, args: argparse.Namespace, conv: Layer,
