@@ -72,7 +72,8 @@ class ConvReLU(nn.Module):
 
 class FusedConvReLU(nn.Module):
     """A k×k convolution (batch norm folded in) followed by ReLU, on CPU as one oneDNN call with the ReLU fused
-    (one pass over the output fewer); elsewhere, or with ``onednn`` off, as a convolution and a ReLU."""
+    (one pass over the output fewer); elsewhere, with ``onednn`` off, or in bf16 on a CPU without native bf16
+    (where oneDNN's fused bf16 kernel refuses to run), as a convolution and a ReLU."""
 
     def __init__(self, conv: nn.Conv2d):
         super().__init__()
@@ -82,7 +83,8 @@ class FusedConvReLU(nn.Module):
         self.onednn = torch.backends.mkldnn.is_available()
 
     def forward(self, x: Tensor) -> Tensor:
-        if self.onednn and x.device.type == 'cpu':
+        if self.onednn and x.device.type == 'cpu' and (
+                x.dtype != torch.bfloat16 or torch.ops.mkldnn._is_mkldnn_bf16_supported()):
             no_scalars: List[Optional[Union[int, float, complex]]] = []
             return torch.ops.mkldnn._convolution_pointwise(x, self.weight, self.bias, self.padding, self.stride,
                                                            [1, 1], 1, 'relu', no_scalars, None)

@@ -28,7 +28,7 @@ from .fid_inception import FIDInceptionV3
 
 FID_HELPER_FILE = 'default_1.pt'
 FID_HELPER_SHA1 = 'a16e4d89c0ecbc17a915dd76ea9e41211aa82562'
-CACHE_TAG = 'fused3'  # part of the cache file's name: change it whenever the wrapped network changes
+CACHE_TAG = 'fused4'  # part of the cache file's name: change it whenever the wrapped network changes
 INCEPTION_PRECISIONS = ('fp32', 'bf16')
 CACHE_DIR = os.environ.get('MMBEGAN_CACHE_DIR', osp.join(osp.expanduser('~'), '.cache', 'mmbegan'))
 
