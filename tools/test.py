@@ -13,7 +13,7 @@ from mmengine.runner import Runner
 
 from mmbegan.apis import add_common_args, check_work_dir, load_config_from_args, run_test
 from mmbegan.datasets import check_data_roots
-from mmbegan.engine import check_checkpoint_file, init_cpu_distributed
+from mmbegan.engine import check_checkpoint_file, close_distributed, init_cpu_distributed
 
 
 def parse_args() -> argparse.Namespace:
@@ -43,6 +43,7 @@ def main() -> None:
         print_log(f'Metrics: {metrics}')
         if args.out:
             mmengine.dump(metrics, args.out)
+    close_distributed()
 
 
 if __name__ == '__main__':

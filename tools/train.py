@@ -12,7 +12,7 @@ from mmengine.runner import Runner
 
 from mmbegan.apis import add_common_args, check_work_dir, choose_start, load_config_from_args
 from mmbegan.datasets import check_data_roots
-from mmbegan.engine import init_cpu_distributed, set_precision
+from mmbegan.engine import close_distributed, init_cpu_distributed, set_precision
 from mmbegan.engine.hooks.preemption_hook import PREEMPTED_EXIT_CODE, PreemptionHook
 from mmbegan.engine.optimizers import PRECISIONS
 
@@ -53,7 +53,9 @@ def main() -> None:
     runner.train()
     print_log(f'Log saved under {runner._log_dir}')
     print_log(f'Checkpoint saved under {cfg.work_dir}')
-    if any(isinstance(hook, PreemptionHook) and hook.preempted for hook in runner.hooks):
+    preempted = any(isinstance(hook, PreemptionHook) and hook.preempted for hook in runner.hooks)
+    close_distributed(wait=not preempted)  # a preempted peer may already be gone: no barrier then
+    if preempted:
         sys.exit(PREEMPTED_EXIT_CODE)
 
 

@@ -15,3 +15,14 @@ def init_cpu_distributed(launcher: str) -> bool:
         raise ValueError(f'CPU distributed training supports --launcher pytorch (torchrun) only, got {launcher!r}')
     dist.init_process_group(backend='gloo')
     return True
+
+
+def close_distributed(wait: bool = True) -> None:
+    """End the job's process group, after a barrier if ``wait``, so that no rank tears gloo down while another still
+    uses it: without this, a rank finishing first made its peer abort at exit ("terminate called without an active
+    exception", SIGABRT) on a loaded 2-core machine, failing a run whose training had completed."""
+    if not dist.is_initialized():
+        return
+    if wait:
+        dist.barrier()
+    dist.destroy_process_group()
