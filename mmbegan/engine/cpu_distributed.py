@@ -1,4 +1,4 @@
-"""Starting torch.distributed where mmengine cannot: CPU-only machines."""
+"""Starting torch.distributed where mmengine cannot (CPU-only machines), and ending it cleanly on any device."""
 import torch
 import torch.distributed as dist
 
