@@ -1,4 +1,5 @@
 """Pre-emption (SIGTERM) saves a resumable checkpoint; checkpoint writes are atomic."""
+import contextlib
 import os
 import signal
 import subprocess
@@ -54,3 +55,37 @@ def test_sigterm_saves_checkpoint_and_resume_continues(tmp_path, image_folder):
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert f'resumed epoch: 0, iter: {saved_iter}' in resumed.stdout + resumed.stderr
     assert (work / f'iter_{saved_iter + 2}.pth').is_file()
+
+
+@pytest.mark.integration
+def test_sigterm_to_the_whole_job_still_saves(tmp_path, image_folder):
+    """Slurm's scancel signals every process of the job: the training and validation DataLoader workers too."""
+    loader = (f"dict(batch_size=4, num_workers=2, persistent_workers=True, "
+              f"dataset=dict(data_root={str(image_folder)!r}, data_prefix=dict(gt='')))")
+    extra = f"""
+train_dataloader = {loader}
+val_dataloader = {loader}
+val_cfg = dict(type='MultiValLoop')
+val_evaluator = dict(metrics=[dict(type='SWD', prefix='swd', fake_nums=8, sample_model='orig',
+                                   image_shape=(1, 32, 32))])
+train_cfg = dict(max_iters=10000, val_interval=2)
+"""
+    cfg = tiny_config_file(tmp_path, FASHION_CFG, image_folder, max_iters=10000, extra=extra)
+    work = tmp_path / 'work'
+    proc = subprocess.Popen([PYTHON, 'tools/train.py', cfg, '--work-dir', str(work), '--cfg-options',
+                             'default_hooks.checkpoint.save_best=None'], cwd=REPO, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    deadline, output = time.time() + 300, ''
+    try:
+        for line in proc.stdout:  # validation has run twice by then: its persistent workers are alive
+            output += line
+            if 'Iter(train) [    5/10000]' in line or time.time() > deadline:
+                break
+        os.killpg(proc.pid, signal.SIGTERM)
+        output += proc.communicate(timeout=120)[0]
+    finally:  # a hung job (workers that ignore even their parent) must not outlive the test
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 143, output[-2000:]
+    assert 'SIGTERM: stopping after iteration' in output
+    assert os.path.isfile((work / 'last_checkpoint').read_text().strip())

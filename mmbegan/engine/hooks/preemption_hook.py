@@ -19,7 +19,8 @@ class PreemptionHook(Hook):
     Ranks agree on the stop with one all-reduce per iteration (only when distributed), so all of them stop after
     the same iteration. Stopping sets the train loop's ``stop_training``, at which :class:`ResumableCheckpointHook`
     writes its regular checkpoint (``last_checkpoint`` points to it; ``--resume`` continues from there).
-    ``tools/train.py`` then exits with code 143 (128 + SIGTERM).
+    ``tools/train.py`` then exits with code 143 (128 + SIGTERM). A signal sent to the whole job (Slurm) works too:
+    :class:`ResumableIterBasedTrainLoop`'s DataLoader workers leave it to the main process.
     """
 
     priority = 'BELOW_NORMAL'  # before RandomStateHook and the checkpoint hook, which see the stop

@@ -1,5 +1,6 @@
 """mmengine's iteration-based train loop, resumed at its data position instead of replaying the consumed data."""
 import logging
+from typing import List, Union
 
 from mmagic.registry import LOOPS
 from mmengine.dist import get_world_size
@@ -7,8 +8,11 @@ from mmengine.logging import print_log
 from mmengine.runner import IterBasedTrainLoop
 from mmengine.runner.loops import _InfiniteDataloaderIterator
 from torch import nn
+from torch.utils.data import DataLoader
 
 from mmbegan.datasets.samplers import ResumableInfiniteSampler
+
+from .sigterm_to_main import leave_sigterm_to_main
 
 # message-hub runtime info (saved in every checkpoint, loaded back by --resume): the sampler's seed and the
 # stream position after the last trained batch, in samples taken by all ranks together
@@ -26,10 +30,22 @@ class ResumableIterBasedTrainLoop(IterBasedTrainLoop):
     built with the loop may have prefetched from the start). A checkpoint without the position (written before
     this loop) resumes at i × batch size × world size, where the replay would have put it. With any other sampler
     the loop replays, as mmengine's does.
+
+    The workers of its dataloader and of the validation loop's ignore SIGTERM (:func:`leave_sigterm_to_main`),
+    so that a signal sent to the whole job reaches :class:`PreemptionHook` instead of failing the data stream.
     """
+
+    def __init__(self, runner, dataloader: Union[DataLoader, dict], *args, **kwargs) -> None:
+        if isinstance(dataloader, dict):  # built here as BaseLoop would: the parent starts the workers
+            dataloader = runner.build_dataloader(
+                dataloader, seed=runner.seed, diff_rank_seed=runner._randomness_cfg.get('diff_rank_seed', False))
+        leave_sigterm_to_main(dataloader)
+        super().__init__(runner, dataloader, *args, **kwargs)
 
     def run(self) -> nn.Module:
         """mmengine's ``IterBasedTrainLoop.run`` with :meth:`restore_data_position` in place of the replay."""
+        for loader in self.val_dataloaders():
+            leave_sigterm_to_main(loader)
         self.runner.call_hook('before_train')
         self.runner.call_hook('before_train_epoch')
         if self._iter > 0:
@@ -46,6 +62,12 @@ class ResumableIterBasedTrainLoop(IterBasedTrainLoop):
         self.runner.call_hook('after_train_epoch')
         self.runner.call_hook('after_train')
         return self.runner.model
+
+    def val_dataloaders(self) -> List[DataLoader]:
+        """The validation loop's dataloaders (mmengine's ``ValLoop`` has one, mmagic's ``MultiValLoop`` a list)."""
+        loop = self.runner.val_loop
+        loaders = getattr(loop, 'dataloaders', [getattr(loop, 'dataloader', None)])
+        return [loader for loader in loaders if isinstance(loader, DataLoader)]
 
     @property
     def resumable(self) -> bool:
