@@ -8,8 +8,8 @@ the same function as that TorchScript with less work and fewer memory passes:
 - the 1×1 convolutions of a block that read the same input run as one, whose output is split by branch;
 - in the blocks with an average-pooled branch, that branch's 1×1 convolution runs before the 3×3 pooling
   (both are linear and the pool excludes the padding, so bias and result are unchanged) on 4–6× fewer channels;
-- 1×1 convolutions are matrix products over the pixels (MKL's GEMM), the others oneDNN convolutions with their
-  ReLU fused in (on CPU);
+- 1×1 convolutions are matrix products over the pixels (oneDNN's inner product with bias and ReLU fused in),
+  the others oneDNN convolutions with their ReLU fused in and their weights channels-last (on CPU);
 - activations stay channels-last throughout (the TorchScript makes every branch NCHW before concatenating);
 - the stem runs a few images at a time, so that its large activations stay in cache.
 
@@ -25,10 +25,12 @@ BN_EPS = 1e-3
 StateDict = Dict[str, Tensor]
 
 
-def folded_conv(state: StateDict, names: Sequence[str], stride: int = 1, same_padding: bool = True) -> nn.Module:
+def folded_conv(state: StateDict, names: Sequence[str], stride: int = 1, same_padding: bool = True,
+                relu: bool = False) -> nn.Module:
     """The batch-normed convolutions ``names`` (same input, same kernel size) as one layer, stacked along the
-    output channels: a :class:`Pointwise` for 1×1 kernels, else an nn.Conv2d. Stride-1 layers of the graph are
-    'same'-padded, stride-2 ones unpadded."""
+    output channels, followed by ReLU if ``relu``: a :class:`Pointwise` for 1×1 kernels, else a
+    :class:`FusedConvReLU` (or, without ReLU, an nn.Conv2d). Stride-1 layers of the graph are 'same'-padded,
+    stride-2 ones unpadded."""
     weights, biases = [], []
     for name in names:
         inv_std = (state[f'{name}.var'].double() + BN_EPS).rsqrt()
@@ -37,54 +39,64 @@ def folded_conv(state: StateDict, names: Sequence[str], stride: int = 1, same_pa
     weight, bias = torch.cat(weights).float(), torch.cat(biases).float()
     kh, kw = weight.shape[2:]
     if (kh, kw) == (1, 1) and stride == 1:
-        return Pointwise(weight[:, :, 0, 0], bias)
+        return Pointwise(weight[:, :, 0, 0], bias, relu)
     padding = (kh // 2, kw // 2) if same_padding else (0, 0)
     conv = nn.Conv2d(weight.shape[1], weight.shape[0], (kh, kw), stride, padding)
     conv.weight, conv.bias = nn.Parameter(weight), nn.Parameter(bias)
-    return conv
+    return FusedConvReLU(conv) if relu else conv
+
+
+def onednn_runs(x: Tensor, enabled: bool) -> bool:
+    """Whether oneDNN's fused kernels take ``x``: on CPU, unless bf16 on a CPU without native bf16 (where they
+    refuse to run)."""
+    return enabled and x.device.type == 'cpu' and (
+        x.dtype != torch.bfloat16 or torch.ops.mkldnn._is_mkldnn_bf16_supported())
 
 
 class Pointwise(nn.Module):
-    """A 1×1 convolution as one matrix product over the pixels of a channels-last batch (returned channels-last):
-    MKL's GEMM ran the network's 1×1 shapes 10–30 % faster than oneDNN's 1×1 convolution on a 2-core AMD EPYC."""
+    """A 1×1 convolution, ReLU optional, as one matrix product over the pixels of a channels-last batch (returned
+    channels-last). On CPU it is oneDNN's inner product with the bias and ReLU fused in, elsewhere (or with
+    ``onednn`` off) ``torch.addmm``: on a busy 2-core AMD EPYC (AVX-512) oneDNN ran the network's larger 1×1
+    shapes 25–40 % faster than MKL's GEMM plus a ReLU pass, which in turn had run them 10–30 % faster than
+    oneDNN's 1×1 convolution."""
 
-    def __init__(self, weight: Tensor, bias: Tensor):
+    def __init__(self, weight: Tensor, bias: Tensor, relu: bool = False):
         super().__init__()
-        self.weight = nn.Parameter(weight.t().contiguous())  # in × out
+        self.weight = nn.Parameter(weight.contiguous())  # out × in
         self.bias = nn.Parameter(bias)
+        self.relu = relu
+        self.onednn = torch.backends.mkldnn.is_available()
 
     def forward(self, x: Tensor) -> Tensor:
         n, c, h, w = x.shape
         pixels = x.permute(0, 2, 3, 1).reshape(n * h * w, c)  # a view when x is channels-last
-        return torch.addmm(self.bias, pixels, self.weight).view(n, h, w, -1).permute(0, 3, 1, 2)
-
-
-class ConvReLU(nn.Module):
-    """A 1×1 convolution (batch norm folded in) followed by ReLU."""
-
-    def __init__(self, conv: nn.Module):
-        super().__init__()
-        self.conv = conv
-
-    def forward(self, x: Tensor) -> Tensor:
-        return torch.relu_(self.conv(x))
+        if onednn_runs(x, self.onednn):
+            no_scalars: List[Optional[Union[int, float, complex]]] = []
+            y = torch.ops.mkldnn._linear_pointwise(pixels, self.weight, self.bias, 'relu' if self.relu else 'none',
+                                                   no_scalars, '')
+        else:
+            y = torch.addmm(self.bias, pixels, self.weight.t())
+            if self.relu:
+                y = torch.relu_(y)
+        return y.view(n, h, w, -1).permute(0, 3, 1, 2)
 
 
 class FusedConvReLU(nn.Module):
     """A k×k convolution (batch norm folded in) followed by ReLU, on CPU as one oneDNN call with the ReLU fused
-    (one pass over the output fewer); elsewhere, with ``onednn`` off, or in bf16 on a CPU without native bf16
-    (where oneDNN's fused bf16 kernel refuses to run), as a convolution and a ReLU."""
+    (one pass over the output fewer); elsewhere, with ``onednn`` off, or in bf16 on a CPU without native bf16, as
+    a convolution and a ReLU. The weight is kept channels-last, the layout of the activations: in any other
+    layout the convolution converts it at every call (a copy of every weight per batch)."""
 
     def __init__(self, conv: nn.Conv2d):
         super().__init__()
-        self.weight, self.bias = conv.weight, conv.bias
+        self.weight = nn.Parameter(conv.weight.detach().contiguous(memory_format=torch.channels_last))
+        self.bias = conv.bias
         self.stride: List[int] = list(conv.stride)
         self.padding: List[int] = list(conv.padding)
         self.onednn = torch.backends.mkldnn.is_available()
 
     def forward(self, x: Tensor) -> Tensor:
-        if self.onednn and x.device.type == 'cpu' and (
-                x.dtype != torch.bfloat16 or torch.ops.mkldnn._is_mkldnn_bf16_supported()):
+        if onednn_runs(x, self.onednn):
             no_scalars: List[Optional[Union[int, float, complex]]] = []
             return torch.ops.mkldnn._convolution_pointwise(x, self.weight, self.bias, self.padding, self.stride,
                                                            [1, 1], 1, 'relu', no_scalars, None)
@@ -93,8 +105,7 @@ class FusedConvReLU(nn.Module):
 
 def conv_relu(state: StateDict, names: Sequence[str], stride: int = 1, same_padding: bool = True) -> nn.Module:
     """:func:`folded_conv` followed by ReLU."""
-    conv = folded_conv(state, names, stride, same_padding)
-    return FusedConvReLU(conv) if isinstance(conv, nn.Conv2d) else ConvReLU(conv)
+    return folded_conv(state, names, stride, same_padding, relu=True)
 
 
 def chain(state: StateDict, names: Sequence[str], stride_last: int = 1) -> nn.Sequential:
