@@ -9,9 +9,9 @@ from torch.utils.data import DataLoader
 
 
 def _exit_on_parents_sigterm() -> None:
-    """Wait for SIGTERM in a thread: exit when the parent sends it (its shutdown), ignore it from anyone else."""
+    """Wait for SIGTERM in a thread (blocked in every thread, so only this wait takes it): exit when the parent
+    sends it (its shutdown), ignore it from anyone else."""
     parent = os.getppid()
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
     while signal.sigwaitinfo({signal.SIGTERM}).si_pid != parent:
         pass
     os._exit(0)
@@ -19,7 +19,7 @@ def _exit_on_parents_sigterm() -> None:
 
 def _leave_sigterm_then(init_fn: Optional[Callable[[int], None]], worker_id: int) -> None:
     """Worker start-up: hand SIGTERM to a waiting thread, then run the loader's own ``worker_init_fn``."""
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})  # before the thread starts: no thread takes it
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})  # inherited by every thread started from here
     threading.Thread(target=_exit_on_parents_sigterm, name='sigterm_from_parent', daemon=True).start()
     if init_fn is not None:
         init_fn(worker_id)
