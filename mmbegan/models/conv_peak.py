@@ -1,4 +1,5 @@
 """The speed a conv shape reaches alone: the ceiling a training step's FLOP rate is compared with."""
+import copy
 import time
 from contextlib import nullcontext
 from typing import Callable, ContextManager
@@ -17,15 +18,13 @@ def no_context(module: nn.Module) -> Callable[[], ContextManager]:
 def measure_conv(layer: Layer, batch_size: int, device: str, channels_last: bool, warmup: int, iters: int,
                  backward: bool = False,
                  context: Callable[[nn.Module], Callable[[], ContextManager]] = no_context) -> float:
-    """GFLOP/s of a fresh conv of ``layer``'s shape on a random batch: its forward without gradients, or with
+    """GFLOP/s of a copy of ``layer``'s conv on a random batch: its forward without gradients, or with
     ``backward`` its forward and backward (input and weight gradients: 3× the forward's FLOPs), as in training.
 
     ``context(conv)``, called once, gives the context factory that wraps every call, e.g. an optimizer wrapper's
     ``optim_context`` for the precision trained in.
     """
-    conv = layer.module
-    fresh = nn.Conv2d(conv.in_channels, conv.out_channels, conv.kernel_size, conv.stride, conv.padding,
-                      groups=conv.groups).to(device)
+    fresh = copy.deepcopy(layer.module).to(device)  # same class and hyperparameters (Conv2d, ConvTranspose2d)
     x = torch.randn(batch_size, *layer.in_shape, device=device)
     if channels_last:
         fresh, x = fresh.to(memory_format=torch.channels_last), x.to(memory_format=torch.channels_last)

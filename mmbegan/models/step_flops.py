@@ -12,7 +12,8 @@ from typing import Callable, Dict, List, NamedTuple, Sequence, Tuple
 import torch
 from torch import nn
 
-COUNTED_LAYERS = (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)
+CONV_LAYERS = (nn.Conv2d, nn.ConvTranspose2d)
+COUNTED_LAYERS = CONV_LAYERS + (nn.Linear,)
 
 
 class Layer(NamedTuple):
@@ -53,30 +54,44 @@ def forward_passes(model: nn.Module) -> Dict[str, float]:
     return dict(generator=1 + 3 * gen_steps, discriminator=6 + 2 * gen_steps)
 
 
-def dominant_conv(layers: Sequence[Layer], passes: Dict[str, float]) -> Layer:
-    """The Conv2d shape that does the most work in a training step (a representative layer of it)."""
+class ConvShape(NamedTuple):
+    """One distinct convolution shape of a training step."""
+    layer: Layer  # the first layer of this shape, as one image's forward pass meets it
+    step_macs: float  # MACs of one image's training step through every layer of this shape
+
+
+def conv_shapes(layers: Sequence[Layer], passes: Dict[str, float]) -> List[ConvShape]:
+    """Every distinct Conv2d / ConvTranspose2d shape of a training step with its work, most work first."""
     work: Dict[tuple, float] = {}
     first: Dict[tuple, Layer] = {}
     for layer in layers:
         conv = layer.module
-        if type(conv) is nn.Conv2d:
-            key = (layer.in_shape, conv.out_channels, conv.kernel_size, conv.stride, conv.padding, conv.groups)
+        if isinstance(conv, CONV_LAYERS):
+            key = (type(conv), layer.in_shape, conv.out_channels, conv.kernel_size, conv.stride, conv.padding,
+                   conv.groups)
             work[key] = work.get(key, 0.0) + layer.macs * passes[layer.network]
             first.setdefault(key, layer)
-    return first[max(work, key=work.get)]
+    return sorted((ConvShape(first[key], macs) for key, macs in work.items()), key=lambda shape: -shape.step_macs)
 
 
-def step_flops(model: nn.Module, batch_size: int) -> Tuple[Dict[str, object], Layer, Tuple[int, int, int]]:
-    """The FLOPs of one training step of ``model`` at ``batch_size`` (with G's and D's forward costs), the
-    dominant conv (also described in words), and the (C, H, W) of the generated images."""
+def describe(layer: Layer) -> str:
+    """A conv layer in words, e.g. '3x3 conv 32->32, stride 1, on 32x32'."""
+    conv = layer.module
+    kind = 'transposed conv' if isinstance(conv, nn.ConvTranspose2d) else 'conv'
+    return (f'{conv.kernel_size[0]}x{conv.kernel_size[1]} {kind} {layer.in_shape[0]}->{conv.out_channels}, '
+            f'stride {conv.stride[0]}, on {layer.in_shape[1]}x{layer.in_shape[2]}')
+
+
+def step_flops(model: nn.Module,
+               batch_size: int) -> Tuple[Dict[str, object], List[ConvShape], Tuple[int, int, int]]:
+    """The FLOPs of one training step of ``model`` at ``batch_size`` (with G's and D's forward costs and the
+    dominant conv in words), its conv shapes (most work first) and the (C, H, W) of the generated images."""
     layers, image_shape = trace_layers(model)
     passes = forward_passes(model)
     forward = {network: 2.0 * sum(layer.macs for layer in layers if layer.network == network) for network in passes}
-    conv = dominant_conv(layers, passes)
-    kernel, stride = conv.module.kernel_size, conv.module.stride[0]
+    shapes = conv_shapes(layers, passes)
     flops = dict(step=batch_size * sum(passes[net] * forward[net] for net in passes),
                  generator_forward=forward['generator'], discriminator_forward=forward['discriminator'],
                  forward_passes_per_image=passes, update_mode=model.update_mode,
-                 dominant_conv=f'{kernel[0]}x{kernel[1]} conv {conv.in_shape[0]}->{conv.module.out_channels}, '
-                               f'stride {stride}, on {conv.in_shape[1]}x{conv.in_shape[2]}')
-    return flops, conv, image_shape
+                 dominant_conv=describe(shapes[0].layer))
+    return flops, shapes, image_shape

@@ -24,6 +24,12 @@ def test_benchmark_reports_every_quantity(tmp_path):
     for key, result in report['results'].items():
         assert result['min'] > 0 and result['median'] > 0, key
     assert report['flops']['step'] > 0 and report['flops']['dominant_conv']
+    shapes = report['conv_shapes']  # the layer roofline: every conv shape's rate alone and its share of the time
+    assert shapes[0]['shape'] == report['flops']['dominant_conv']
+    assert any('transposed conv' in shape['shape'] for shape in shapes)
+    assert sum(shape['time_share'] for shape in shapes) == pytest.approx(1)
+    assert sum(shape['work_share'] for shape in shapes) == pytest.approx(1)
+    assert 'layer roofline' in proc.stdout and 'bare / layer roofline' in proc.stdout
     assert report['memory']['rss_peak'] > 0
     assert report['setup']['image_shape'] == '1x32x32'
     assert 'VisualizationHook' in report['setup']['runner_switched_off']

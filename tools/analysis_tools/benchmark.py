@@ -12,7 +12,10 @@ Each repeat measures, in this process (min and median over repeats; ``--warmup``
   BEGANEquilibriumHook called by the loop: no runner, no data loader;
 - fp32 bare: the bare loop in fp32, the eager reference that other precisions are compared with;
 - conv peak: GFLOP/s of the model's dominant conv shape at the batch size in the precision trained in: forward
-  (channels_last and NCHW) and forward + backward (channels_last), the ceiling of a training step;
+  (channels_last and NCHW) and forward + backward (channels_last);
+- layer roofline: every conv shape of the step (Conv2d and ConvTranspose2d) alone, forward + backward; the step's
+  conv work at those rates is the time a step cannot beat (other layers counted as free), so bare / roofline ≤ 1
+  says how close the step comes, and the per-shape table which layers fall short;
 - data loader: images/s of the config's train dataloader alone;
 - achieved GFLOP/s: the analytic FLOPs of a step (:mod:`mmbegan.models.step_flops`) / step time;
 - memory: peak RSS after the first bare loop and at the end; on CUDA ``max_memory_allocated`` per measurement.
@@ -51,7 +54,7 @@ from mmbegan.engine import BEGANEquilibriumHook, set_precision
 from mmbegan.engine.optimizers.precision import PRECISIONS, optim_wrapper_cfgs, resolve_precision
 from mmbegan.models import BEGAN
 from mmbegan.models.conv_peak import measure_conv
-from mmbegan.models.step_flops import Layer, step_flops
+from mmbegan.models.step_flops import ConvShape, describe, step_flops
 
 DEFAULT_SYNTHETIC_IMAGES = 128
 MIB = 1024 * 1024
@@ -204,6 +207,7 @@ ROWS = (  # key in the results, label of the table
     ('conv_peak_gflop_s', 'conv fwd, channels_last (GFLOP/s)'), ('conv_nchw_gflop_s', 'conv fwd, NCHW (GFLOP/s)'),
     ('conv_train_peak_gflop_s', 'conv fwd+bwd, channels_last (GFLOP/s)'),
     ('bare_over_conv_peak', 'bare / conv fwd peak'), ('bare_over_conv_train_peak', 'bare / conv fwd+bwd peak'),
+    ('roofline_img_s', 'layer roofline (img/s)'), ('bare_over_roofline', 'bare / layer roofline'),
     ('loader_img_s', 'data loader alone (img/s)'), ('runner_data_wait_ms', 'runner data wait (ms/iter)'))
 
 
@@ -224,6 +228,10 @@ def print_report(report: dict) -> None:
     for key, label in ROWS:
         result = report['results'][key]
         print(f"{label:<36}{result['min']:>12.4g}{result['median']:>12.4g}")
+    print(f"\n{'conv shape (layer roofline, median)':<52}{'work':>8}{'GFLOP/s':>10}{'time':>8}")
+    for shape in report['conv_shapes']:
+        print(f"{shape['shape']:<52}{shape['work_share']:>8.1%}{shape['gflop_s']['median']:>10.4g}"
+              f"{shape['time_share']:>8.1%}")
     memory = ', '.join(f'{key} {value:.0f}' for key, value in report['memory'].items())
     print(f'memory (MiB): {memory}')
 
@@ -246,21 +254,40 @@ def precision_context(cfg: Config) -> Callable[[nn.Module], Callable[[], Context
     return for_module
 
 
-def run_repeats(cfg: Config, fp32_cfg: Config, args: argparse.Namespace, conv: Layer,
-                image_shape: Tuple[int, int, int],
-                step_flops: float) -> Tuple[Dict[str, List[float]], Dict[str, float], List[str]]:
+def roofline_img_s(shapes: Sequence[ConvShape], rates: Sequence[float]) -> float:
+    """Images/s of a step whose convs all ran at their shapes' fwd+bwd GFLOP/s and whose other layers were free."""
+    return 1e9 / sum(2 * shape.step_macs / rate for shape, rate in zip(shapes, rates))
+
+
+def conv_shape_report(shapes: Sequence[ConvShape], rates: Sequence[List[float]]) -> List[dict]:
+    """Each conv shape: its share of the step's conv work, its GFLOP/s alone and its share of the roofline time."""
+    work = sum(shape.step_macs for shape in shapes)
+    medians = [statistics.median(runs) for runs in rates]
+    total = sum(shape.step_macs / rate for shape, rate in zip(shapes, medians))
+    return [dict(shape=describe(shape.layer), work_share=shape.step_macs / work, gflop_s=summarise(runs),
+                 time_share=shape.step_macs / median / total) for shape, runs, median in zip(shapes, rates, medians)]
+
+
+def run_repeats(cfg: Config, fp32_cfg: Config, args: argparse.Namespace, shapes: Sequence[ConvShape],
+                image_shape: Tuple[int, int, int], step_flops: float
+                ) -> Tuple[Dict[str, List[float]], List[List[float]], Dict[str, float], List[str]]:
     """Every measurement ``args.repeats`` times (``fp32_cfg``: ``cfg`` in fp32, for the reference loop); returns
-    the runs of each row, peak memory and what the runner had switched off."""
+    the runs of each row, the fwd+bwd GFLOP/s of each conv shape, peak memory and what the runner had switched
+    off."""
     batch_size, device = cfg.train_dataloader.batch_size, DEVICE
     runs: Dict[str, List[float]] = {key: [] for key, _ in ROWS}
+    shape_rates: List[List[float]] = [[] for _ in shapes]
     memory: Dict[str, float] = {}
     context = precision_context(cfg)
     for repeat in range(args.repeats):
-        print(f'repeat {repeat + 1}/{args.repeats}: conv peak, bare loops, data loader, runner', flush=True)
+        print(f'repeat {repeat + 1}/{args.repeats}: conv peak, conv shapes, bare loops, data loader, runner', flush=True)
         for key, channels_last, backward in (('conv_peak_gflop_s', True, False), ('conv_nchw_gflop_s', False, False),
                                              ('conv_train_peak_gflop_s', True, True)):
-            runs[key].append(measure_conv(conv, batch_size, device, channels_last, args.warmup, args.iters,
-                                          backward, context))
+            runs[key].append(measure_conv(shapes[0].layer, batch_size, device, channels_last, args.warmup,
+                                          args.iters, backward, context))
+        for shape, rates in zip(shapes, shape_rates):
+            rates.append(measure_conv(shape.layer, batch_size, device, True, args.warmup, args.iters, True, context))
+        runs['roofline_img_s'].append(roofline_img_s(shapes, [rates[-1] for rates in shape_rates]))
         record_cuda_peak(memory, 'cuda_max_allocated_conv', device)
         runs['bare_img_s'].append(measure_bare(cfg, device, image_shape, args.warmup, args.iters))
         memory.setdefault('rss_peak_after_bare_loop', peak_rss_mib())
@@ -279,8 +306,9 @@ def run_repeats(cfg: Config, fp32_cfg: Config, args: argparse.Namespace, conv: L
             runs[f'{name}_gflop_s'].append(runs[f'{name}_img_s'][-1] / batch_size * step_flops / 1e9)
         for peak in ('conv_peak', 'conv_train_peak'):
             runs[f'bare_over_{peak}'].append(runs['bare_gflop_s'][-1] / runs[f'{peak}_gflop_s'][-1])
+        runs['bare_over_roofline'].append(runs['bare_img_s'][-1] / runs['roofline_img_s'][-1])
     memory['rss_peak'] = peak_rss_mib()
-    return runs, memory, switched_off
+    return runs, shape_rates, memory, switched_off
 
 
 def main() -> None:
@@ -296,10 +324,11 @@ def main() -> None:
     precision = set_precision(cfg, asked)
     print(precision)
     init_default_scope(cfg.get('default_scope', 'mmagic'))
-    flops, conv, image_shape = step_flops(build_began(cfg, DEVICE), cfg.train_dataloader.batch_size)
+    flops, shapes, image_shape = step_flops(build_began(cfg, DEVICE), cfg.train_dataloader.batch_size)
     with tempfile.TemporaryDirectory(prefix='benchmark-') as tmp_root:
         data = choose_data(cfg, args, image_shape, tmp_root)
-        runs, memory, switched_off = run_repeats(cfg, fp32_cfg, args, conv, image_shape, flops['step'])
+        runs, shape_rates, memory, switched_off = run_repeats(cfg, fp32_cfg, args, shapes, image_shape,
+                                                             flops['step'])
     report = dict(
         machine=machine,
         setup=dict(config=args.config, batch_size=cfg.train_dataloader.batch_size,
@@ -308,6 +337,7 @@ def main() -> None:
                    repeats=args.repeats, loader_batches=args.loader_batches, runner_switched_off=switched_off),
         flops=flops,
         results={key: summarise(values) for key, values in runs.items()},
+        conv_shapes=conv_shape_report(shapes, shape_rates),
         memory=memory)
     print_report(report)
     out = args.out or osp.join(cfg.work_dir, 'benchmark.json')
