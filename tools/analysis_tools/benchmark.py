@@ -280,7 +280,8 @@ def run_repeats(cfg: Config, fp32_cfg: Config, args: argparse.Namespace, shapes:
     memory: Dict[str, float] = {}
     context = precision_context(cfg)
     for repeat in range(args.repeats):
-        print(f'repeat {repeat + 1}/{args.repeats}: conv peak, conv shapes, bare loops, data loader, runner', flush=True)
+        print(f'repeat {repeat + 1}/{args.repeats}: conv peak, conv shapes, bare loops, data loader, runner',
+              flush=True)
         for key, channels_last, backward in (('conv_peak_gflop_s', True, False), ('conv_nchw_gflop_s', False, False),
                                              ('conv_train_peak_gflop_s', True, True)):
             runs[key].append(measure_conv(shapes[0].layer, batch_size, device, channels_last, args.warmup,
