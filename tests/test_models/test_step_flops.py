@@ -5,7 +5,7 @@ from torch import nn
 
 from mmbegan.models import BEGAN
 from mmbegan.models.conv_peak import measure_conv
-from mmbegan.models.step_flops import conv_shapes, describe, forward_passes, step_flops, trace_layers
+from mmbegan.models.step_flops import CONV_LAYERS, conv_shapes, describe, forward_passes, step_flops, trace_layers
 
 GEN = dict(type='DCGANGenerator', output_scale=16, out_channels=1, base_channels=8, noise_size=8)
 DISC = dict(type='BEGANDiscriminator', input_scale=16, in_channels=1, base_channels=4, embedding_size=8)
@@ -25,10 +25,10 @@ def test_conv_shapes_cover_every_conv_and_transposed_conv_most_work_first(model)
     works = [shape.step_macs for shape in shapes]
     assert works == sorted(works, reverse=True)
     # G's transposed convs (mmcv's subclass of nn.ConvTranspose2d here) are in the roofline too
-    for kind in (nn.Conv2d, nn.ConvTranspose2d):
+    for kind in CONV_LAYERS:
         assert any(isinstance(shape.layer.module, kind) for shape in shapes), kind
     conv_macs = sum(layer.macs * passes[layer.network] for layer in layers
-                    if isinstance(layer.module, (nn.Conv2d, nn.ConvTranspose2d)))
+                    if isinstance(layer.module, CONV_LAYERS))
     assert sum(works) == pytest.approx(conv_macs)
 
 

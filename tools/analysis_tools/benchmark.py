@@ -282,12 +282,12 @@ def run_repeats(cfg: Config, fp32_cfg: Config, args: argparse.Namespace, shapes:
     for repeat in range(args.repeats):
         print(f'repeat {repeat + 1}/{args.repeats}: conv peak, conv shapes, bare loops, data loader, runner',
               flush=True)
-        for key, channels_last, backward in (('conv_peak_gflop_s', True, False), ('conv_nchw_gflop_s', False, False),
-                                             ('conv_train_peak_gflop_s', True, True)):
+        for key, channels_last in (('conv_peak_gflop_s', True), ('conv_nchw_gflop_s', False)):
             runs[key].append(measure_conv(shapes[0].layer, batch_size, device, channels_last, args.warmup,
-                                          args.iters, backward, context))
+                                          args.iters, False, context))
         for shape, rates in zip(shapes, shape_rates):
             rates.append(measure_conv(shape.layer, batch_size, device, True, args.warmup, args.iters, True, context))
+        runs['conv_train_peak_gflop_s'].append(shape_rates[0][-1])  # the dominant shape is the first
         runs['roofline_img_s'].append(roofline_img_s(shapes, [rates[-1] for rates in shape_rates]))
         record_cuda_peak(memory, 'cuda_max_allocated_conv', device)
         runs['bare_img_s'].append(measure_bare(cfg, device, image_shape, args.warmup, args.iters))
