@@ -6,7 +6,8 @@
 #   - discriminator: BEGAN's auto-encoder, n = 32, variance-preserving Kaiming init;
 #   - γ = 1.0, λ_k = 0.02, Adam 3e-4: k_t reaches its working range within a few hundred iterations (with the
 #     paper's λ_k = 1e-3 it stayed below 0.2 for 3k iterations);
-#   - an EMA generator (momentum 1e-3, from iteration 500), the one evaluated.
+#   - an EMA generator (momentum 1e-3, from iteration 500), the one evaluated, with batch-norm statistics of its
+#     own (EMABatchNormHook; mmagic's EMA copies the trained generator's).
 #   python tools/dataset_converters/prepare_fashion_mnist.py
 _base_ = [
     '../_base_/models/began_64x64.py',
@@ -34,6 +35,7 @@ custom_hooks = [
     dict(type='MGlobalPlateauHook', window=200, patience=10, factor=0.5, min_lr=2e-5),
     dict(type='VisualizationHook', interval=1000, fixed_input=True, vis_kwargs_list=dict(type='GAN', name='fake_img')),
     dict(type='BEGANReconstructionHook', interval=1000, n_samples=8),
+    dict(type='EMABatchNormHook'),
     dict(type='RandomStateHook'),
     dict(type='PreemptionHook'),
 ]

@@ -9,6 +9,7 @@ custom_hooks = [
     dict(type='MGlobalPlateauHook', window=200, patience=5, factor=0.5, min_lr=2e-5),
     dict(type='VisualizationHook', interval=500, fixed_input=True, vis_kwargs_list=dict(type='GAN', name='fake_img')),
     dict(type='BEGANReconstructionHook', interval=500, n_samples=8),
+    dict(type='EMABatchNormHook'),
     dict(type='RandomStateHook'),
     dict(type='PreemptionHook'),
 ]

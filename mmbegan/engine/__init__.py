@@ -7,6 +7,7 @@ from .fileio import AtomicLocalBackend
 from .hooks import (
                     BEGANEquilibriumHook,
                     BEGANReconstructionHook,
+                    EMABatchNormHook,
                     MGlobalPlateauHook,
                     PreemptionHook,
                     RandomStateHook,
@@ -17,6 +18,6 @@ from .runner import ResumableIterBasedTrainLoop
 from .wrappers import DeviceAwareSeparateDDP
 
 __all__ = ['AtomicLocalBackend', 'BEGANEquilibriumHook', 'BEGANReconstructionHook', 'BF16AutocastOptimWrapper',
-           'DeviceAwareSeparateDDP', 'MGlobalPlateauHook', 'PreemptionHook', 'RandomStateHook',
+           'DeviceAwareSeparateDDP', 'EMABatchNormHook', 'MGlobalPlateauHook', 'PreemptionHook', 'RandomStateHook',
            'ResumableCheckpointHook', 'ResumableIterBasedTrainLoop', 'check_checkpoint_file', 'close_distributed',
            'init_cpu_distributed', 'newest_good_checkpoint', 'register_checkpoint_globals', 'set_precision']
