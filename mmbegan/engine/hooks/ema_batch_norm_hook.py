@@ -1,5 +1,5 @@
 """Batch-norm statistics of the EMA generator, re-estimated from its own samples."""
-from typing import Callable, List
+from typing import Callable
 
 import torch
 from mmagic.registry import HOOKS
@@ -8,39 +8,26 @@ from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
 from torch import Tensor, nn
 from torch.nn.modules.batchnorm import _BatchNorm
+from torch.optim.swa_utils import update_bn
 
 EMA_PREFIX = 'generator_ema.module.'
-
-
-def batch_norms(module: nn.Module) -> List[_BatchNorm]:
-    """The batch-norm layers of ``module`` that keep running statistics."""
-    return [m for m in module.modules() if isinstance(m, _BatchNorm) and m.track_running_stats]
 
 
 @torch.no_grad()
 def recalibrate_batch_norm(generator: nn.Module, noise_fn: Callable[[int], Tensor], num_samples: int,
                            batch_size: int, seed: int) -> int:
     """Replace the running statistics of ``generator``'s batch norms by their averages over ``num_samples``
-    generated images (train-mode forwards on ``noise_fn(n)`` noise, drawn from ``seed`` without touching the
-    global random state), as SWA does for averaged weights. Returns how many layers were re-estimated."""
-    norms = batch_norms(generator)
-    if not norms:
+    generated images (PyTorch's SWA ``update_bn`` on ``noise_fn(n)`` noise, drawn from ``seed`` without touching
+    the global random state). Returns how many layers were re-estimated."""
+    count = sum(isinstance(m, _BatchNorm) and m.track_running_stats for m in generator.modules())
+    if not count:
         return 0
-    momenta = [m.momentum for m in norms]
-    was_training = generator.training
     device = next(generator.parameters()).device
     with torch.random.fork_rng(devices=[device] if device.type == 'cuda' else []):
         torch.manual_seed(seed)
-        for m in norms:
-            m.reset_running_stats()
-            m.momentum = None  # cumulative average over the batches
-        generator.train()
-        for start in range(0, num_samples, batch_size):
-            generator(noise_fn(min(batch_size, num_samples - start)), return_noise=False)
-    for m, momentum in zip(norms, momenta):
-        m.momentum = momentum
-    generator.train(was_training)
-    return len(norms)
+        noise = (noise_fn(min(batch_size, num_samples - start)) for start in range(0, num_samples, batch_size))
+        update_bn(noise, generator, device)
+    return count
 
 
 @HOOKS.register_module()
