@@ -49,6 +49,7 @@ def test_began_celeba_is_the_recipe_and_the_fashion_configs_share_it():
         assert m.generator.type == 'DCGANGenerator'
         assert cfg.optim_wrapper.generator.optimizer.lr == 3e-4
         assert all(metric.sample_model == 'ema' for metric in cfg.test_evaluator.metrics)
+        assert any(hook['type'] == 'EMABatchNormHook' for hook in cfg.custom_hooks)
     assert short.train_dataloader.dataset.data_root == 'data/celeba-cropped/64x64'
 
 
