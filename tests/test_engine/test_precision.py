@@ -13,7 +13,9 @@ def machine(monkeypatch):
     def pretend(cuda: bool, native_bf16: bool):
         """``native_bf16``: of the CPU, and of the CUDA device if there is one."""
         monkeypatch.setattr(torch.cuda, 'is_available', lambda: cuda)
-        monkeypatch.setattr(torch.cuda, 'is_bf16_supported', lambda *args, **kwargs: cuda and native_bf16)
+        # as torch's check: bf16 that is only emulated (pre-Ampere GPUs) counts unless including_emulation=False
+        monkeypatch.setattr(torch.cuda, 'is_bf16_supported',
+                            lambda including_emulation=True: cuda and (native_bf16 or including_emulation))
         monkeypatch.setattr(precision_module, 'native_cpu_bf16', lambda: native_bf16)
     return pretend
 
@@ -42,7 +44,8 @@ def test_explicit_choices_and_amp(machine):
     with pytest.raises(RuntimeError, match='fp16: needs a CUDA device'):
         resolve_precision('fp16')
     machine(True, False)
-    assert resolve_precision('amp')[0] == 'cuda fp16' and resolve_precision('bf16')[0] == 'cuda bf16'
+    assert resolve_precision('amp')[0] == 'cuda fp16'
+    assert resolve_precision('bf16') == ('cuda bf16', 'asked for (emulated on this GPU: slower than fp16)')
     with pytest.raises(ValueError, match="one of fp32, auto, bf16, fp16, amp, bf16-emulated; got 'half'"):
         resolve_precision('half')
 

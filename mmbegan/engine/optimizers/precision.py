@@ -18,6 +18,12 @@ def native_cpu_bf16() -> bool:
         return False
 
 
+def native_cuda_bf16() -> bool:
+    """Whether the CUDA device computes bf16 natively (compute capability 8 and later). torch's own check also
+    answers yes where bf16 is only emulated (e.g. V100, T4), which is slower there than fp16 AMP."""
+    return torch.cuda.is_bf16_supported(including_emulation=False)
+
+
 def resolve_precision(precision: str) -> Tuple[str, str]:
     """The precision to train in, ``'fp32'``, ``'cpu bf16'``, ``'cpu bf16 emulated'``, ``'cuda fp16'`` or
     ``'cuda bf16'``, and why.
@@ -35,7 +41,7 @@ def resolve_precision(precision: str) -> Tuple[str, str]:
     if precision == 'fp32':
         return 'fp32', 'asked for'
     if precision == 'auto':
-        if cuda and torch.cuda.is_bf16_supported():
+        if cuda and native_cuda_bf16():
             return 'cuda bf16', 'auto: a CUDA device with bf16, the mixed precision checked against fp32'
         if cuda:
             return 'cuda fp16', "auto: a CUDA device without bf16 (fp16 AMP, as mmagic's --amp)"
@@ -49,8 +55,10 @@ def resolve_precision(precision: str) -> Tuple[str, str]:
         if cuda:
             raise RuntimeError('precision bf16-emulated: emulates CPU bf16 autocast; on CUDA use bf16')
         return 'cpu bf16 emulated', 'asked for: bf16 numbers from fp32 kernels, not faster than fp32'
+    if cuda and precision == 'bf16':
+        return 'cuda bf16', 'asked for' + ('' if native_cuda_bf16() else ' (emulated on this GPU: slower than fp16)')
     if cuda:
-        return ('cuda bf16', 'asked for') if precision == 'bf16' else ('cuda fp16', 'asked for')
+        return 'cuda fp16', 'asked for'
     if not cpu_bf16_supported():
         raise RuntimeError(f'precision {precision}: no CUDA device and bf16 autocast does not work on this CPU; '
                            'train in fp32')
