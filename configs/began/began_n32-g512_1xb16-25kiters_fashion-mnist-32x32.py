@@ -6,11 +6,4 @@ _base_ = ['./began_n32_1xb16-20kiters_fashion-mnist-32x32.py']
 
 model = dict(generator=dict(base_channels=512))
 train_cfg = dict(max_iters=25000)
-custom_hooks = [
-    dict(type='BEGANEquilibriumHook'),
-    dict(type='VisualizationHook', interval=1000, fixed_input=True, vis_kwargs_list=dict(type='GAN', name='fake_img')),
-    dict(type='BEGANReconstructionHook', interval=1000, n_samples=8),
-    dict(type='EMABatchNormHook'),
-    dict(type='RandomStateHook'),
-    dict(type='PreemptionHook'),
-]
+custom_hooks = [hook for hook in _base_.custom_hooks if hook['type'] != 'MGlobalPlateauHook']
