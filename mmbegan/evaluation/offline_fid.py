@@ -30,8 +30,8 @@ class OfflineFID(FrechetInceptionDistance):
     ``precision='bf16'`` runs the Inception in bf16 (CPU with native bf16: faster, FID shifted slightly; see
     :func:`~mmbegan.evaluation.offline_inception.offline_inception_path`); its values are comparable only with
     other bf16 values. An explicit ``inception_path`` wins over ``precision``. On a GPU the fp32 network runs its
-    convolutions in full fp32, not in the TF32 that PyTorch uses for them by default on Ampere and later GPUs, so
-    that its FIDs are those of the CPU.
+    convolutions in full fp32, not in the TF32 that PyTorch uses for them by default on Ampere and later GPUs (whose
+    10-bit mantissa would shift FIDs away from the CPU's; not yet run on a GPU).
     """
 
     name = 'FID'
@@ -73,8 +73,8 @@ class OfflineFID(FrechetInceptionDistance):
 
 @contextmanager
 def full_fp32_convolutions() -> Iterator[None]:
-    """cuDNN's fp32 convolutions in IEEE fp32 while active (PyTorch's default there is TF32, a 10-bit mantissa);
-    no effect on the CPU or on bf16 networks."""
+    """cuDNN's fp32 convolutions in IEEE fp32 while active, restored after; no effect on the CPU or on bf16
+    networks. (``torch.backends.cudnn.flags`` would also reset cuDNN's other switches.)"""
     conv = torch.backends.cudnn.conv
     previous = conv.fp32_precision
     conv.fp32_precision = 'ieee'
