@@ -207,8 +207,9 @@ class FIDInceptionV3(nn.Module):
     """N×C×H×W images in [−1, 1] (RGB, or grey as one channel) → N×2048 pool features of the FID Inception
     (pytorch-fid / TTUR / StyleGAN's), which sees them resized bilinearly to 299×299.
 
-    The network runs on ``block_chunk`` images at a time, and within those the resize and the stem (299 → 35 px,
-    large activations with few channels) on ``stem_chunk`` images at a time, so that activations stay in cache.
+    On a CPU the network runs on ``block_chunk`` images at a time, and within those the resize and the stem (299 →
+    35 px, large activations with few channels) on ``stem_chunk`` images at a time, so that activations stay in
+    cache; other devices take the whole batch at once.
     A grey image enters the first convolution as one channel whose weights are the sum of the three RGB ones (the
     same result for three equal channels, a third of the work)."""
 
@@ -251,8 +252,11 @@ class FIDInceptionV3(nn.Module):
     def forward(self, x: Tensor) -> Tensor:
         if x.shape[1] not in (1, 3):
             raise ValueError(f'FIDInceptionV3 takes RGB or grey images, got {x.shape[1]} channels')
+        on_cpu = x.device.type == 'cpu'
+        block_chunk = self.block_chunk if on_cpu else max(len(x), 1)
+        stem_chunk = self.stem_chunk if on_cpu else max(len(x), 1)
         features: List[Tensor] = []
-        for part in x.split(self.block_chunk):
-            stem = torch.cat([self.resized_stem(chunk) for chunk in part.split(self.stem_chunk)])
+        for part in x.split(block_chunk):
+            stem = torch.cat([self.resized_stem(chunk) for chunk in part.split(stem_chunk)])
             features.append(self.blocks(stem).float().mean((2, 3)))
         return torch.cat(features)

@@ -30,3 +30,18 @@ def test_rebuilt_inception_gives_the_torchscripts_features():
                 assert ((found - expected).abs().max() / expected.abs().max()).item() < 1e-4
         with pytest.raises(ValueError, match='RGB or grey images, got 2 channels'):
             network(rgb[:, :2])
+
+
+def test_inception_runs_in_chunks_on_the_cpu_only():
+    """On a CPU the resize and stem see ``stem_chunk`` images at a time; another device (here PyTorch's shape-only
+    meta device standing in for a GPU) gets the whole batch in one call."""
+    network = FIDInceptionV3(torch.jit.load(fid_helper_weights()).state_dict(), stem_chunk=2, block_chunk=4)
+    sizes = []
+    resized_stem = network.resized_stem
+    network.resized_stem = lambda chunk: sizes.append(len(chunk)) or resized_stem(chunk)
+    with torch.inference_mode():
+        assert network(torch.zeros(5, 1, 28, 28)).shape == (5, 2048)
+        assert sizes == [2, 2, 1]
+        sizes.clear()
+        assert network.to('meta')(torch.zeros(5, 1, 28, 28, device='meta')).shape == (5, 2048)
+        assert sizes == [5]
