@@ -43,7 +43,8 @@ def test_began_celeba_is_the_recipe_and_the_fashion_configs_share_it():
     fashion = Config.fromfile(osp.join(REPO, 'configs/began/began_n32_1xb16-20kiters_fashion-mnist-32x32.py'))
     demo = Config.fromfile(osp.join(REPO, 'configs/began/began_n32_1xb16-3kiters_fashion-mnist-32x32.py'))
     wide = Config.fromfile(osp.join(REPO, 'configs/began/began_n32-g512_1xb16-25kiters_fashion-mnist-32x32.py'))
-    for cfg in (short, fashion, demo, wide):
+    wide_d = Config.fromfile(osp.join(REPO, 'configs/began/began_n64_1xb16-20kiters_fashion-mnist-32x32.py'))
+    for cfg in (short, fashion, demo, wide, wide_d):
         m = cfg.model
         assert (m.gamma, m.lambda_k, m.discriminator.init_cfg.type, m.ema_config.momentum) == (1.0, 0.02, 'Kaiming',
                                                                                                   1e-3)
@@ -53,7 +54,9 @@ def test_began_celeba_is_the_recipe_and_the_fashion_configs_share_it():
         assert any(hook['type'] == 'EMABatchNormHook' for hook in cfg.custom_hooks)
     assert short.train_dataloader.dataset.data_root == 'data/celeba-cropped/64x64'
     assert wide.model.generator.base_channels == 512
-    assert not any(hook['type'] == 'MGlobalPlateauHook' for hook in wide.custom_hooks)
+    assert wide_d.model.discriminator.base_channels == 64
+    for cfg in (wide, wide_d):
+        assert not any(hook['type'] == 'MGlobalPlateauHook' for hook in cfg.custom_hooks)
 
 
 def test_demo_init_lets_samples_depend_on_z():
