@@ -3,6 +3,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+import torch
 from mmagic.datasets.transforms import PackInputs
 from mmagic.models import DataPreprocessor
 
@@ -39,3 +40,22 @@ def test_real_row_shows_the_input_pixels(mean, std):
     for col, image in enumerate(images):
         shown = grid[2:18, 2 + 18 * col:18 + 18 * col].astype(int)
         np.testing.assert_allclose(shown, image[..., ::-1], atol=1)  # BGR read, RGB shown
+
+
+def test_grid_leaves_the_generators_batch_norm_statistics_alone():
+    """A batch-norm generator in training mode: drawing the grid's samples leaves its running statistics (and
+    batch count) as they were."""
+    generator = dict(type='DCGANGenerator', output_scale=16, out_channels=3, base_channels=8, noise_size=4)
+    model = BEGAN(generator, DISC, data_preprocessor=DataPreprocessor(mean=[127.5] * 3, std=[127.5] * 3)).train()
+    image = np.zeros((16, 16, 3), dtype=np.uint8)
+    packed = [PackInputs()(dict(gt=image)) for _ in range(2)]
+    data_batch = dict(inputs=[p['inputs'] for p in packed], data_samples=[p['data_samples'] for p in packed])
+    runner = SimpleNamespace(model=model, visualizer=CapturingVisualizer(), iter=0)
+    before = {name: buffer.clone() for name, buffer in model.generator.named_buffers()}
+    assert any('running_mean' in name for name in before)
+
+    BEGANReconstructionHook(interval=1, n_samples=2).after_train_iter(runner, 0, data_batch)
+
+    assert ('reconstruction', 1) in runner.visualizer.images
+    for name, buffer in model.generator.named_buffers():
+        assert torch.equal(buffer, before[name]), name

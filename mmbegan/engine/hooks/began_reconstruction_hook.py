@@ -1,8 +1,12 @@
 """BEGAN's main diagnostic: what the auto-encoder discriminator makes of real and generated images."""
+from contextlib import contextmanager
+from typing import Iterator
+
 import torch
 from mmagic.registry import HOOKS
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
+from torch import nn
 from torchvision.utils import make_grid
 
 NOISE_SEED = 2017
@@ -14,7 +18,8 @@ class BEGANReconstructionHook(Hook):
     VisBackend, or TensorBoard) with four rows: real images x, D(x), generated images G(z), D(G(z)).
 
     The real images are the first ``n_samples`` of the first training batch and z is drawn once from a private
-    generator (the training RNG stream is untouched), so successive frames show the same inputs.
+    generator (the training RNG stream is untouched), so successive frames show the same inputs. The networks'
+    buffers (batch-norm running statistics) are left as training made them.
     """
 
     priority = 'NORMAL'
@@ -38,11 +43,23 @@ class BEGANReconstructionHook(Hook):
             self.noise = (torch.rand(len(self.real), model.noise_size, generator=noise_gen) * 2 - 1)
         if not self.every_n_train_iters(runner, self.interval):
             return
-        with torch.no_grad():
+        with torch.no_grad(), buffers_kept(model.generator, model.discriminator):
             fake = model.generator(self.noise.to(self.real.device), return_noise=False)
             rows = [self.real, model.discriminator(self.real), fake, model.discriminator(fake)]
             images = model.data_preprocessor.destruct(torch.cat(rows))
         runner.visualizer.add_image('reconstruction', to_rgb_grid(images, nrow=len(self.real)), step=runner.iter + 1)
+
+
+@contextmanager
+def buffers_kept(*modules: nn.Module) -> Iterator[None]:
+    """Puts every buffer of ``modules`` back as it was after the block: a batch norm in training mode would
+    otherwise fold the grid's few samples into its running statistics."""
+    saved = [(buffer, buffer.clone()) for module in modules for buffer in module.buffers()]
+    try:
+        yield
+    finally:
+        for buffer, value in saved:
+            buffer.copy_(value)
 
 
 def to_rgb_grid(images: torch.Tensor, nrow: int):
