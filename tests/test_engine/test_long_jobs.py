@@ -7,9 +7,20 @@ import time
 
 import pytest
 import torch
+from mmengine.hooks import Hook
+from mmengine.runner import Runner
 
+from mmbegan.engine import PreemptionHook
 from mmbegan.engine.fileio import AtomicLocalBackend
-from tests.helpers import FASHION_CFG, PYTHON, REPO, tiny_config_file
+from tests.helpers import FASHION_CFG, PYTHON, REPO, tiny_cfg, tiny_config_file
+
+VALIDATION = """
+val_dataloader = dict(batch_size=4, num_workers=0, persistent_workers=False,
+                      dataset=dict(data_root={root!r}, data_prefix=dict(gt='')))
+val_cfg = dict(type='MultiValLoop')
+val_evaluator = dict(metrics=[dict(type='SWD', prefix='swd', fake_nums=16, sample_model='orig',
+                                   image_shape=(1, 32, 32))])
+"""
 
 
 def test_atomic_write_keeps_the_old_file_on_failure(tmp_path, monkeypatch):
@@ -89,3 +100,47 @@ train_cfg = dict(max_iters=10000, val_interval=2)
     assert proc.returncode == 143, output[-2000:]
     assert 'SIGTERM: stopping after iteration' in output
     assert os.path.isfile((work / 'last_checkpoint').read_text().strip())
+
+
+class SigtermInValidation(Hook):
+    """Sends this process SIGTERM after the first validation batch; counts the batches; keeps the RNG state with
+    which validation started."""
+
+    priority = 'NORMAL'  # before PreemptionHook
+
+    def __init__(self) -> None:
+        self.batches = 0
+        self.rng_before = None
+
+    def before_val_epoch(self, runner) -> None:
+        self.rng_before = torch.get_rng_state()
+
+    def after_val_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
+        self.batches += 1
+        if self.batches == 1:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize('loop, checkpoint_interval, stopped_at, batches', [
+    ('ResumableIterBasedTrainLoop', 2, 3, 1),  # iteration 3 had no checkpoint: written during validation
+    ('ResumableIterBasedTrainLoop', 3, 3, 1),  # already written by the iteration
+    ('IterBasedTrainLoop', 2, 4, 4),  # mmengine's loop: validation runs out, the next iteration stops
+])
+def test_sigterm_during_validation(tmp_path, image_folder, loop, checkpoint_interval, stopped_at, batches):
+    cfg = tiny_cfg(FASHION_CFG, tmp_path / 'work', image_folder, max_iters=100, vis_interval=100,
+                   extra=VALIDATION.format(root=str(image_folder)))
+    cfg.train_cfg = dict(type=loop, max_iters=100, val_interval=3)
+    cfg.default_hooks.checkpoint.update(interval=checkpoint_interval, save_best=None)
+    runner = Runner.from_cfg(cfg)
+    signaller = SigtermInValidation()
+    runner.register_hook(signaller)
+    runner.train()
+    assert next(hook for hook in runner.hooks if isinstance(hook, PreemptionHook)).preempted
+    assert runner.iter == stopped_at and signaller.batches == batches
+    last = (tmp_path / 'work' / 'last_checkpoint').read_text().strip()
+    assert last.endswith(f'iter_{stopped_at}.pth')
+    saved = torch.load(last)
+    assert saved['meta']['iter'] == stopped_at
+    if stopped_at == 3:  # the training noise stream as validation found it: the resume continues it
+        assert torch.equal(saved['rng_states'][0]['torch'], signaller.rng_before)

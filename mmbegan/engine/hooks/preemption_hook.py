@@ -1,5 +1,6 @@
 """Stop cleanly, with a checkpoint, when the job is pre-empted (SIGTERM)."""
 import signal
+from typing import Optional
 
 import torch
 from mmagic.registry import HOOKS
@@ -7,7 +8,8 @@ from mmengine.dist import all_reduce, get_world_size
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
 
-from .resumable_checkpoint_hook import checkpoint_hook_of
+from ..runner.resumable_iter_loop import ResumableIterBasedTrainLoop, ValidationInterrupted
+from .resumable_checkpoint_hook import ResumableCheckpointHook, checkpoint_hook_of
 
 PREEMPTED_EXIT_CODE = 128 + signal.SIGTERM
 
@@ -21,6 +23,11 @@ class PreemptionHook(Hook):
     writes its regular checkpoint (``last_checkpoint`` points to it; ``--resume`` continues from there).
     ``tools/train.py`` then exits with code 143 (128 + SIGTERM). A signal sent to the whole job (Slurm) works too:
     :class:`ResumableIterBasedTrainLoop`'s DataLoader workers leave it to the main process.
+
+    A validation run during training (FID's thousands of samples take minutes, longer than a cluster's grace
+    period) is left after its current batch instead: the checkpoint of the iterations trained so far is written
+    and :class:`ValidationInterrupted` ends training; the metrics of that validation are not computed. (With
+    another train loop, the stop comes after the first iteration that follows the validation.)
     """
 
     priority = 'BELOW_NORMAL'  # before RandomStateHook and the checkpoint hook, which see the stop
@@ -29,9 +36,10 @@ class PreemptionHook(Hook):
         self.signalled = False
         self.preempted = False
         self.previous_handler = None
+        self.checkpoint_hook: Optional[ResumableCheckpointHook] = None
 
     def before_train(self, runner) -> None:
-        checkpoint_hook_of(runner, 'PreemptionHook')
+        self.checkpoint_hook = checkpoint_hook_of(runner, 'PreemptionHook')
         self.previous_handler = signal.signal(signal.SIGTERM, self.on_sigterm)
 
     def on_sigterm(self, signum, frame) -> None:
@@ -44,6 +52,17 @@ class PreemptionHook(Hook):
             self.preempted = True
             runner.train_loop.stop_training = True
 
+    def after_val_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
+        if self.checkpoint_hook is None or not self.agreed_stop():  # outside training SIGTERM keeps its default
+            return
+        if not isinstance(runner.train_loop, ResumableIterBasedTrainLoop):  # stops after the next iteration
+            return
+        print_log(f'SIGTERM during validation: stopping after iteration {runner.iter} with a checkpoint, without '
+                  "this validation's metrics; continue with --resume", logger='current')
+        self.preempted = True
+        self.checkpoint_hook.save_between_iterations(runner)
+        raise ValidationInterrupted(f'SIGTERM during validation after iteration {runner.iter}')
+
     def agreed_stop(self) -> bool:
         """Whether any rank received SIGTERM (the same answer on every rank)."""
         if get_world_size() == 1:
@@ -55,3 +74,4 @@ class PreemptionHook(Hook):
     def after_train(self, runner) -> None:
         if self.previous_handler is not None:
             signal.signal(signal.SIGTERM, self.previous_handler)
+        self.checkpoint_hook = None

@@ -40,9 +40,10 @@ class RandomStateHook(Hook):
     ``saves_at_this_iter``, the one schedule), this hook gathers the states of all ranks after every other RNG
     user of the iteration; it cannot wait for the save itself, a collective on rank 0 only. The checkpoint stores
     them; on ``--resume`` each rank gets its own state back before its first iteration. Validation runs with a
-    saved-and-restored state, so evaluating does not shift the training noise stream. ``load_from`` (fine-tuning)
-    leaves the RNG seeded by the config. The data position is restored by
-    :class:`~mmbegan.engine.runner.ResumableIterBasedTrainLoop`.
+    saved-and-restored state, so evaluating does not shift the training noise stream; during training the states
+    are gathered before it too, for the checkpoints written while it runs (the best checkpoint; one written when
+    SIGTERM interrupts it). ``load_from`` (fine-tuning) leaves the RNG seeded by the config. The data position is
+    restored by :class:`~mmbegan.engine.runner.ResumableIterBasedTrainLoop`.
     """
 
     priority = 'LOW'  # after the hooks that sample (visualisation) and PreemptionHook, before the checkpoint hook
@@ -84,6 +85,8 @@ class RandomStateHook(Hook):
 
     def before_val_epoch(self, runner) -> None:
         self.before_val_state = capture_rng()
+        if self.checkpoint_hook is not None:  # validating during training: a checkpoint may be written before the end
+            self.capture()
 
     def after_val_epoch(self, runner, metrics=None) -> None:
         if self.before_val_state is not None:

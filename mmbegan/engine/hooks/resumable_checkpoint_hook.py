@@ -19,6 +19,7 @@ class ResumableCheckpointHook(CheckpointHook):
     save (disk full, I/O error) stops training with an error naming the file and the cause, and leaves the
     previous checkpoints and ``last_checkpoint`` as they were.
 
+    :meth:`save_between_iterations` writes the same checkpoint for a run that stops during validation.
     :meth:`saves_at_this_iter` is the one schedule of iteration-based saving: hooks that must prepare a checkpoint
     on every rank beforehand (:class:`RandomStateHook`) ask it instead of re-deriving the rule.
     """
@@ -35,6 +36,15 @@ class ResumableCheckpointHook(CheckpointHook):
         if self.saves_at_this_iter(runner):
             runner.logger.info(f'Saving checkpoint at {runner.iter + 1} iterations')
             self._save_checkpoint(runner)
+
+    def save_between_iterations(self, runner) -> None:
+        """Write the checkpoint of the iterations trained so far from outside an iteration (during validation, where
+        ``runner.iter`` counts the last one already), unless :meth:`after_train_iter` wrote it."""
+        trained = runner.iter
+        if self.last_ckpt == self.file_backend.join_path(self.out_dir, self.filename_tmpl.format(trained)):
+            return
+        runner.logger.info(f'Saving checkpoint at {trained} iterations')
+        self._save_checkpoint_with_step(runner, trained, dict(epoch=runner.epoch, iter=trained))
 
     def _save_checkpoint_with_step(self, runner, step: int, meta: dict) -> None:
         """Write the checkpoint of ``step``, then point ``last_checkpoint`` at it and delete the outdated one."""

@@ -1,4 +1,4 @@
 """Training loops of mmbegan."""
-from .resumable_iter_loop import ResumableIterBasedTrainLoop
+from .resumable_iter_loop import ResumableIterBasedTrainLoop, ValidationInterrupted
 
-__all__ = ['ResumableIterBasedTrainLoop']
+__all__ = ['ResumableIterBasedTrainLoop', 'ValidationInterrupted']

@@ -19,6 +19,11 @@ from .sigterm_to_main import leave_sigterm_to_main
 DATA_POSITION_KEY = 'train_data_position'
 
 
+class ValidationInterrupted(Exception):
+    """Raised by a hook inside a validation run during training to leave it at once and end training (as
+    ``stop_training`` does after an iteration), e.g. by :class:`PreemptionHook` on SIGTERM."""
+
+
 @LOOPS.register_module()
 class ResumableIterBasedTrainLoop(IterBasedTrainLoop):
     """``IterBasedTrainLoop`` that resumes at the saved data position instead of replaying the data.
@@ -33,6 +38,8 @@ class ResumableIterBasedTrainLoop(IterBasedTrainLoop):
 
     The workers of its dataloader and of the validation loop's ignore SIGTERM (:func:`leave_sigterm_to_main`),
     so that a signal sent to the whole job reaches :class:`PreemptionHook` instead of failing the data stream.
+    A hook may leave a validation run early by raising :class:`ValidationInterrupted`: training ends there, with
+    the ``after_train_epoch`` and ``after_train`` hooks, as after ``stop_training``.
     """
 
     def __init__(self, runner, dataloader: Union[DataLoader, dict], *args, **kwargs) -> None:
@@ -58,7 +65,10 @@ class ResumableIterBasedTrainLoop(IterBasedTrainLoop):
             self._decide_current_val_interval()
             if (self.runner.val_loop is not None and self._iter >= self.val_begin
                     and (self._iter % self.val_interval == 0 or self._iter == self._max_iters)):
-                self.runner.val_loop.run()
+                try:
+                    self.runner.val_loop.run()
+                except ValidationInterrupted:
+                    self.stop_training = True
         self.runner.call_hook('after_train_epoch')
         self.runner.call_hook('after_train')
         return self.runner.model
