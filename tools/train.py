@@ -13,7 +13,7 @@ from mmengine.runner import Runner
 from mmbegan.apis import add_common_args, check_work_dir, choose_start, load_config_from_args
 from mmbegan.datasets import check_data_roots
 from mmbegan.engine import close_distributed, init_cpu_distributed, set_precision
-from mmbegan.engine.hooks.preemption_hook import PREEMPTED_EXIT_CODE, PreemptionHook
+from mmbegan.engine.hooks.preemption_hook import PREEMPTED_BARRIER_TIMEOUT, PREEMPTED_EXIT_CODE, PreemptionHook
 from mmbegan.engine.optimizers import PRECISIONS
 
 
@@ -54,7 +54,8 @@ def main() -> None:
     print_log(f'Log saved under {runner._log_dir}')
     print_log(f'Checkpoint saved under {cfg.work_dir}')
     preempted = any(isinstance(hook, PreemptionHook) and hook.preempted for hook in runner.hooks)
-    close_distributed(wait=not preempted)  # a preempted peer may already be gone: no barrier then
+    # the ranks agreed on the stop and are all here; the bound covers a peer the scheduler killed meanwhile
+    close_distributed(timeout=PREEMPTED_BARRIER_TIMEOUT if preempted else None)
     if preempted:
         sys.exit(PREEMPTED_EXIT_CODE)
 

@@ -1,6 +1,11 @@
 """Starting torch.distributed where mmengine cannot (CPU-only machines), and ending it cleanly on any device."""
+import logging
+from datetime import timedelta
+from typing import Optional
+
 import torch
 import torch.distributed as dist
+from mmengine.logging import print_log
 
 
 def init_cpu_distributed(launcher: str) -> bool:
@@ -17,12 +22,20 @@ def init_cpu_distributed(launcher: str) -> bool:
     return True
 
 
-def close_distributed(wait: bool = True) -> None:
-    """End the job's process group, after a barrier if ``wait``, so that no rank tears gloo down while another still
-    uses it: without this, a rank finishing first made its peer abort at exit ("terminate called without an active
-    exception", SIGABRT) on a loaded 2-core machine, failing a run whose training had completed."""
+def close_distributed(timeout: Optional[float] = None) -> None:
+    """End the job's process group after a barrier, so that no rank tears gloo down while another still uses it:
+    without it, a rank finishing first made its peer abort at exit ("terminate called without an active
+    exception", SIGABRT) on a loaded 2-core machine, failing a run whose training had completed. With
+    ``timeout`` (seconds) the barrier waits no longer than that (a peer killed meanwhile does not hold this rank)
+    and the group is ended all the same."""
     if not dist.is_initialized():
         return
-    if wait:
+    if timeout is None:
         dist.barrier()
+    else:
+        try:
+            dist.barrier(async_op=True).wait(timeout=timedelta(seconds=timeout))
+        except RuntimeError as err:
+            print_log(f'ranks did not meet within {timeout} s before ending the process group ({err})',
+                      logger='current', level=logging.WARNING)
     dist.destroy_process_group()

@@ -11,5 +11,5 @@ def test_close_distributed_ends_the_group(tmp_path):
     close_distributed()
     assert not dist.is_initialized()
     dist.init_process_group('gloo', init_method=f'file://{tmp_path / "store2"}', rank=0, world_size=1)
-    close_distributed(wait=False)
+    close_distributed(timeout=1.0)
     assert not dist.is_initialized()

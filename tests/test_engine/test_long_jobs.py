@@ -7,12 +7,13 @@ import time
 
 import pytest
 import torch
-from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
 from mmbegan.engine import PreemptionHook
 from mmbegan.engine.fileio import AtomicLocalBackend
-from tests.helpers import FASHION_CFG, PYTHON, REPO, tiny_cfg, tiny_config_file
+from tests.helpers import FASHION_CFG, PYTHON, REPO, tiny_cfg, tiny_config_file, write_images
+from tests.sigterm_in_validation_hook import SigtermInValidationHook
+from tests.test_engine.test_distributed import free_port
 
 VALIDATION = """
 val_dataloader = dict(batch_size=4, num_workers=0, persistent_workers=False,
@@ -102,24 +103,6 @@ train_cfg = dict(max_iters=10000, val_interval=2)
     assert os.path.isfile((work / 'last_checkpoint').read_text().strip())
 
 
-class SigtermInValidation(Hook):
-    """Sends this process SIGTERM after the first validation batch; counts the batches; keeps the RNG state with
-    which validation started."""
-
-    priority = 'NORMAL'  # before PreemptionHook
-
-    def __init__(self) -> None:
-        self.batches = 0
-        self.rng_before = None
-
-    def before_val_epoch(self, runner) -> None:
-        self.rng_before = torch.get_rng_state()
-
-    def after_val_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
-        self.batches += 1
-        if self.batches == 1:
-            os.kill(os.getpid(), signal.SIGTERM)
-
 
 @pytest.mark.integration
 @pytest.mark.parametrize('loop, checkpoint_interval, stopped_at, batches', [
@@ -133,7 +116,7 @@ def test_sigterm_during_validation(tmp_path, image_folder, loop, checkpoint_inte
     cfg.train_cfg = dict(type=loop, max_iters=100, val_interval=3)
     cfg.default_hooks.checkpoint.update(interval=checkpoint_interval, save_best=None)
     runner = Runner.from_cfg(cfg)
-    signaller = SigtermInValidation()
+    signaller = SigtermInValidationHook()
     runner.register_hook(signaller)
     runner.train()
     assert next(hook for hook in runner.hooks if isinstance(hook, PreemptionHook)).preempted
@@ -144,3 +127,29 @@ def test_sigterm_during_validation(tmp_path, image_folder, loop, checkpoint_inte
     assert saved['meta']['iter'] == stopped_at
     if stopped_at == 3:  # the training noise stream as validation found it: the resume continues it
         assert torch.equal(saved['rng_states'][0]['torch'], signaller.rng_before)
+
+
+@pytest.mark.integration
+def test_sigterm_to_one_rank_during_validation_stops_both(tmp_path):
+    """The ranks agree after every validation batch: both leave validation at the same batch (no rank waits in a
+    collective for the other), rank 0 writes the checkpoint, and neither aborts at exit."""
+    data = write_images(tmp_path / 'data', 16, 28, channels=1)
+    extra = VALIDATION.format(root=str(data)) + """
+custom_imports = dict(imports=['mmbegan', 'tests.sigterm_in_validation_hook'], allow_failed_imports=False)
+custom_hooks = custom_hooks + [dict(type='SigtermInValidationHook', rank=1)]
+train_cfg = dict(max_iters=100, val_interval=3)
+"""
+    cfg = tiny_config_file(tmp_path, FASHION_CFG, data, max_iters=100, extra=extra)
+    work = tmp_path / 'work'
+    env = dict(os.environ, OMP_NUM_THREADS='1', PORT=str(free_port()), PYTHON=PYTHON, MAX_RESTARTS='0')
+    proc = subprocess.run(['bash', 'tools/dist_train.sh', cfg, '2', '--work-dir', str(work), '--cfg-options',
+                           'default_hooks.checkpoint.interval=2', 'default_hooks.checkpoint.save_best=None'],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    output = proc.stdout + proc.stderr
+    assert 'SIGTERM during validation: stopping after iteration 3' in output, output[-3000:]
+    # a rank that exits with 143 first makes torchrun SIGTERM the other, which may be past its barrier: 143 or -15
+    assert 'exitcode  : 143' in output and 'SIGABRT' not in output, output[-3000:]
+    assert 'Iter(train) [  4/100]' not in output
+    last = (work / 'last_checkpoint').read_text().strip()
+    assert last.endswith('iter_3.pth') and torch.load(last)['meta']['iter'] == 3
+    assert len(torch.load(last)['rng_states']) == 2

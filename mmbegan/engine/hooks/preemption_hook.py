@@ -12,6 +12,9 @@ from ..runner.resumable_iter_loop import ResumableIterBasedTrainLoop, Validation
 from .resumable_checkpoint_hook import ResumableCheckpointHook, checkpoint_hook_of
 
 PREEMPTED_EXIT_CODE = 128 + signal.SIGTERM
+# seconds the ranks of a pre-empted run wait for each other before ending the process group (torchrun sends
+# SIGKILL 30 s after it forwards SIGTERM)
+PREEMPTED_BARRIER_TIMEOUT = 30.0
 
 
 @HOOKS.register_module()
