@@ -103,7 +103,6 @@ train_cfg = dict(max_iters=10000, val_interval=2)
     assert os.path.isfile((work / 'last_checkpoint').read_text().strip())
 
 
-
 @pytest.mark.integration
 @pytest.mark.parametrize('loop, checkpoint_interval, stopped_at, batches', [
     ('ResumableIterBasedTrainLoop', 2, 3, 1),  # iteration 3 had no checkpoint: written during validation
