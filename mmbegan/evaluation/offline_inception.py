@@ -8,16 +8,16 @@ network from its weights as :class:`~mmbegan.evaluation.fid_inception.FIDIncepti
 images at a time), wrap it (uint8 → float, (x − 128) / 128, grey as one channel), freeze it and save it once in a
 cache folder.
 
-Speed on 2 cores (AMD EPYC with AVX-512; 28 px grey images in batches of 50, what the FID configs feed, split over
-the two threads as :class:`~mmbegan.evaluation.OfflineFID` runs them; best of 4 or 6 interleaved rounds, three runs,
-2026-12-04): 103–110 → 56–58 ms per image (1.79–1.94×) against the previous wrapper (the fid-helper TorchScript
-itself, frozen, channels-last inputs); its bf16 build (``offline_inception_path(precision='bf16')``) 28.6–30.4 ms,
-features within 2.1e-2 of fp32's, FID about 1 % lower. Convolutions and 1×1 layers take ≈ 87 % of the time
-(torch.profiler), at 140–255 GFLOP/s; concatenation, pooling and copies most of the rest. Features equal the
-previous ones to 1.3e-6 (max |Δ| / max |f|); the FID of 500 training against 500 test images of Fashion-MNIST to
-5e-8 relative.
-Timings on this shared machine vary by ±20 % between runs; compare only within one run of
-``tools/analysis_tools/fid_speed.py``.
+Speed on 2 cores (28 px grey images in batches of 50, what the FID configs feed, split over the two threads as
+:class:`~mmbegan.evaluation.OfflineFID` runs them; ``tools/analysis_tools/fid_speed.py --num 50 --rounds 4``, three
+runs each): 2.24–2.35× the wrapper of 2026-11-25 (the fid-helper TorchScript, scripted; AVX2-only AMD EPYC,
+2026-12-05: 162–172 → 72.5–74.9 ms per image) and 1.79–2.10× that of 2026-12-01 (frozen, channels-last inputs; AVX2
+and AVX-512 BF16, where it runs at 56–58 ms). The bf16 build (``offline_inception_path(precision='bf16')``) takes
+28.6–30.4 ms on AVX-512 BF16, features within 2.1e-2 of fp32's, FID about 1 % lower. Convolutions and 1×1 layers take
+≈ 87–93 % of the time (torch.profiler); concatenation, pooling and copies most of the rest. Features equal the
+2026-11-25 wrapper's to 1.1e-6 (max |Δ| / max |f|); the FID of 500 training against 500 test images of
+Fashion-MNIST to 1.3e-7 relative. Timings on a shared machine vary by ±20 % between runs; compare only within one
+run of ``tools/analysis_tools/fid_speed.py``.
 """
 import hashlib
 import importlib.util
