@@ -39,6 +39,21 @@ def l1(img, model):
     return (img - model.discriminator(img)).abs().mean()
 
 
+def step_and_replay(**model_kwargs):
+    """One train step at lr 0 (k_t 0.25) and, on a copy of the model with the same seed, the real batch and the
+    noise and fakes of the discriminator's update: the inputs of the losses computed by hand."""
+    model = make_model(k_init=0.25, **model_kwargs)
+    MessageHub.get_current_instance().update_info('iter', 0)
+    data = batch()
+    ref = copy.deepcopy(model)
+    torch.manual_seed(7)
+    log = model.train_step(data, make_optim(model, lr=0.0))
+    torch.manual_seed(7)
+    real = ref.data_preprocessor(data, True)['data_samples'].gt_img
+    z_d = ref.noise_fn(num_batches=2)
+    return log, ref, real, z_d, ref.generator(z_d)
+
+
 @pytest.mark.parametrize('mode', ['alternating', 'simultaneous'])
 def test_train_step_outputs_and_no_k_t_write(mode):
     model = make_model(update_mode=mode, k_init=0.3)
@@ -53,16 +68,7 @@ def test_train_step_outputs_and_no_k_t_write(mode):
 
 def test_losses_match_the_paper():
     """L_D = L(x) − k_t·L(G(z_D)) and L_G = L(G(z_G)) with the same noise draws, computed by hand."""
-    model = make_model(k_init=0.25)
-    MessageHub.get_current_instance().update_info('iter', 0)
-    data = batch()
-    ref = copy.deepcopy(model)
-    torch.manual_seed(7)
-    log = model.train_step(data, make_optim(model, lr=0.0))
-    torch.manual_seed(7)
-    real = ref.data_preprocessor(data, True)['data_samples'].gt_img
-    z_d = ref.noise_fn(num_batches=2)
-    fake_d = ref.generator(z_d)
+    log, ref, real, _, fake_d = step_and_replay()
     z_g = ref.noise_fn(num_batches=2)
     fake_g = ref.generator(z_g)
     assert log['recon_real'].item() == pytest.approx(l1(real, ref).item(), rel=1e-5)
@@ -205,16 +211,7 @@ def test_channels_last_gives_the_same_step():
 
 def test_latent_constraint_enters_l_d_only():
     """BEGAN-CS: L_D gains α·mean|Enc(G(z_D)) − z_D| (computed by hand); L_G and L(x) are unchanged."""
-    model = make_model(k_init=0.25, latent_constraint=0.5)
-    MessageHub.get_current_instance().update_info('iter', 0)
-    data = batch()
-    ref = copy.deepcopy(model)
-    torch.manual_seed(7)
-    log = model.train_step(data, make_optim(model, lr=0.0))
-    torch.manual_seed(7)
-    real = ref.data_preprocessor(data, True)['data_samples'].gt_img
-    z_d = ref.noise_fn(num_batches=2)
-    fake_d = ref.generator(z_d)
+    log, ref, real, z_d, fake_d = step_and_replay(latent_constraint=0.5)
     latent = 0.5 * (ref.discriminator.encoder(fake_d) - z_d).abs().mean()
     expected = l1(real, ref) - 0.25 * l1(fake_d, ref) + latent
     assert log['loss_latent'].item() == pytest.approx(latent.item(), rel=1e-5)
