@@ -14,6 +14,7 @@ from mmbegan.engine.fileio import AtomicLocalBackend
 from tests.helpers import FASHION_CFG, PYTHON, REPO, tiny_cfg, tiny_config_file, write_images
 from tests.sigterm_in_validation_hook import SigtermInValidationHook
 from tests.test_engine.test_distributed import free_port
+from tests.test_engine.test_resume import assert_same, plateau_hook, state_of
 
 VALIDATION = """
 val_dataloader = dict(batch_size=4, num_workers=0, persistent_workers=False,
@@ -152,3 +153,29 @@ train_cfg = dict(max_iters=100, val_interval=3)
     last = (work / 'last_checkpoint').read_text().strip()
     assert last.endswith('iter_3.pth') and torch.load(last)['meta']['iter'] == 3
     assert len(torch.load(last)['rng_states']) == 2
+
+
+def train_validating_at_3(work, data_root, resume: bool = False, sigterm: bool = False) -> Runner:
+    """Six iterations with a validation after the third (and the sixth), a checkpoint every two."""
+    cfg = tiny_cfg(FASHION_CFG, work, data_root, max_iters=6, vis_interval=100,
+                   extra=VALIDATION.format(root=str(data_root)))
+    cfg.train_cfg = dict(type='ResumableIterBasedTrainLoop', max_iters=6, val_interval=3)
+    cfg.default_hooks.checkpoint.update(interval=2, save_best=None)
+    cfg.resume = resume
+    runner = Runner.from_cfg(cfg)
+    if sigterm:
+        runner.register_hook(SigtermInValidationHook())
+    runner.train()
+    return runner
+
+
+@pytest.mark.integration
+def test_resume_after_sigterm_during_validation_is_exact(tmp_path, image_folder):
+    """Stopped in the validation after iteration 3 and resumed, a run ends as the uninterrupted one: weights, k_t,
+    optimizers, lr decay and data position (the skipped validation leaves no trace in the training state)."""
+    straight = train_validating_at_3(tmp_path / 'straight', image_folder)
+    stopped = train_validating_at_3(tmp_path / 'stopped', image_folder, sigterm=True)
+    assert stopped.iter == 3
+    resumed = train_validating_at_3(tmp_path / 'stopped', image_folder, resume=True)
+    assert resumed.iter == 6
+    assert_same(state_of(straight, plateau_hook(straight)), state_of(resumed, plateau_hook(resumed)))

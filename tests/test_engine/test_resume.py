@@ -31,8 +31,11 @@ def run(work_dir, data_root, max_iters, resume=False, workers=0, loop='Resumable
                                 sampler=dict(type=sampler, shuffle=True))
     runner = Runner.from_cfg(cfg)
     runner.train()
-    hook = next(h for h in runner.hooks if type(h).__name__ == 'MGlobalPlateauHook')
-    return runner, hook
+    return runner, plateau_hook(runner)
+
+
+def plateau_hook(runner):
+    return next(h for h in runner.hooks if type(h).__name__ == 'MGlobalPlateauHook')
 
 
 def state_of(runner, hook) -> dict:
