@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import time
+from typing import Optional
 
 import pytest
 import torch
@@ -104,6 +105,23 @@ train_cfg = dict(max_iters=10000, val_interval=2)
     assert os.path.isfile((work / 'last_checkpoint').read_text().strip())
 
 
+def train_validating_at_3(work, data_root, max_iters: int = 6, loop: str = 'ResumableIterBasedTrainLoop',
+                          checkpoint_interval: int = 2, resume: bool = False,
+                          sigterm: Optional[SigtermInValidationHook] = None) -> Runner:
+    """A tiny run validating every three iterations (four SWD batches), checkpoints every ``checkpoint_interval``;
+    ``sigterm`` (a hook) signals SIGTERM in the first validation."""
+    cfg = tiny_cfg(FASHION_CFG, work, data_root, max_iters=max_iters, vis_interval=100,
+                   extra=VALIDATION.format(root=str(data_root)))
+    cfg.train_cfg = dict(type=loop, max_iters=max_iters, val_interval=3)
+    cfg.default_hooks.checkpoint.update(interval=checkpoint_interval, save_best=None)
+    cfg.resume = resume
+    runner = Runner.from_cfg(cfg)
+    if sigterm is not None:
+        runner.register_hook(sigterm)
+    runner.train()
+    return runner
+
+
 @pytest.mark.integration
 @pytest.mark.parametrize('loop, checkpoint_interval, stopped_at, batches', [
     ('ResumableIterBasedTrainLoop', 2, 3, 1),  # iteration 3 had no checkpoint: written during validation
@@ -111,14 +129,9 @@ train_cfg = dict(max_iters=10000, val_interval=2)
     ('IterBasedTrainLoop', 2, 4, 4),  # mmengine's loop: validation runs out, the next iteration stops
 ])
 def test_sigterm_during_validation(tmp_path, image_folder, loop, checkpoint_interval, stopped_at, batches):
-    cfg = tiny_cfg(FASHION_CFG, tmp_path / 'work', image_folder, max_iters=100, vis_interval=100,
-                   extra=VALIDATION.format(root=str(image_folder)))
-    cfg.train_cfg = dict(type=loop, max_iters=100, val_interval=3)
-    cfg.default_hooks.checkpoint.update(interval=checkpoint_interval, save_best=None)
-    runner = Runner.from_cfg(cfg)
     signaller = SigtermInValidationHook()
-    runner.register_hook(signaller)
-    runner.train()
+    runner = train_validating_at_3(tmp_path / 'work', image_folder, max_iters=100, loop=loop,
+                                   checkpoint_interval=checkpoint_interval, sigterm=signaller)
     assert next(hook for hook in runner.hooks if isinstance(hook, PreemptionHook)).preempted
     assert runner.iter == stopped_at and signaller.batches == batches
     last = (tmp_path / 'work' / 'last_checkpoint').read_text().strip()
@@ -155,26 +168,12 @@ train_cfg = dict(max_iters=100, val_interval=3)
     assert len(torch.load(last)['rng_states']) == 2
 
 
-def train_validating_at_3(work, data_root, resume: bool = False, sigterm: bool = False) -> Runner:
-    """Six iterations with a validation after the third (and the sixth), a checkpoint every two."""
-    cfg = tiny_cfg(FASHION_CFG, work, data_root, max_iters=6, vis_interval=100,
-                   extra=VALIDATION.format(root=str(data_root)))
-    cfg.train_cfg = dict(type='ResumableIterBasedTrainLoop', max_iters=6, val_interval=3)
-    cfg.default_hooks.checkpoint.update(interval=2, save_best=None)
-    cfg.resume = resume
-    runner = Runner.from_cfg(cfg)
-    if sigterm:
-        runner.register_hook(SigtermInValidationHook())
-    runner.train()
-    return runner
-
-
 @pytest.mark.integration
 def test_resume_after_sigterm_during_validation_is_exact(tmp_path, image_folder):
     """Stopped in the validation after iteration 3 and resumed, a run ends as the uninterrupted one: weights, k_t,
     optimizers, lr decay and data position (the skipped validation leaves no trace in the training state)."""
     straight = train_validating_at_3(tmp_path / 'straight', image_folder)
-    stopped = train_validating_at_3(tmp_path / 'stopped', image_folder, sigterm=True)
+    stopped = train_validating_at_3(tmp_path / 'stopped', image_folder, sigterm=SigtermInValidationHook())
     assert stopped.iter == 3
     resumed = train_validating_at_3(tmp_path / 'stopped', image_folder, resume=True)
     assert resumed.iter == 6

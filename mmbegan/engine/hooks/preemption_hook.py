@@ -56,9 +56,11 @@ class PreemptionHook(Hook):
             runner.train_loop.stop_training = True
 
     def after_val_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
-        if self.checkpoint_hook is None or not self.agreed_stop():  # outside training SIGTERM keeps its default
+        # outside training SIGTERM keeps its default; with another train loop the stop comes after the next
+        # iteration (checked before the all-reduce, which only the resumable loop needs per validation batch)
+        if self.checkpoint_hook is None or not isinstance(runner.train_loop, ResumableIterBasedTrainLoop):
             return
-        if not isinstance(runner.train_loop, ResumableIterBasedTrainLoop):  # stops after the next iteration
+        if not self.agreed_stop():
             return
         print_log(f'SIGTERM during validation: stopping after iteration {runner.iter} with a checkpoint, without '
                   "this validation's metrics; continue with --resume", logger='current')
