@@ -25,6 +25,21 @@ from torch import Tensor, nn
 
 BN_EPS = 1e-3
 StateDict = Dict[str, Tensor]
+RESIZES = ('pytorch', 'tf1')
+
+
+def resize_to_299(x: Tensor, resize: str) -> Tensor:
+    """Bilinear resize to 299×299 as the FID implementations do it.
+
+    ``'pytorch'``: half-pixel centres (``F.interpolate``, ``align_corners=False``), as StyleGAN's TorchScript and
+    pytorch-fid resize. ``'tf1'``: TensorFlow 1's ``resize_bilinear`` with its defaults, as TF-GAN resized for Lucic
+    et al.: output pixel i samples the input at i·in/out, the last row and column repeated past the edge; here the
+    input padded by that repeat and sampled corner to corner at 300 px, of which the first 299 are kept.
+    """
+    if resize == 'tf1':
+        x = F.pad(x, (0, 1, 0, 1), mode='replicate')
+        return F.interpolate(x, size=(300, 300), mode='bilinear', align_corners=True)[..., :299, :299]
+    return F.interpolate(x, size=(299, 299), mode='bilinear', align_corners=False)
 
 
 def folded_conv(state: StateDict, names: Sequence[str], stride: int = 1, same_padding: bool = True,
@@ -205,7 +220,8 @@ class SplitTowers(nn.Module):
 
 class FIDInceptionV3(nn.Module):
     """N×C×H×W images in [−1, 1] (RGB, or grey as one channel) → N×2048 pool features of the FID Inception
-    (pytorch-fid / TTUR / StyleGAN's), which sees them resized bilinearly to 299×299.
+    (pytorch-fid / TTUR / StyleGAN's), which sees them resized bilinearly to 299×299 as ``resize`` says
+    (:func:`resize_to_299`).
 
     On a CPU the network runs on ``block_chunk`` images at a time, and within those the resize and the stem (299 →
     35 px, large activations with few channels) on ``stem_chunk`` images at a time, so that activations stay in
@@ -213,8 +229,11 @@ class FIDInceptionV3(nn.Module):
     A grey image enters the first convolution as one channel whose weights are the sum of the three RGB ones (the
     same result for three equal channels, a third of the work)."""
 
-    def __init__(self, state: StateDict, stem_chunk: int = 2, block_chunk: int = 10):
+    def __init__(self, state: StateDict, stem_chunk: int = 2, block_chunk: int = 10, resize: str = 'pytorch'):
         super().__init__()
+        if resize not in RESIZES:
+            raise ValueError(f'FIDInceptionV3: resize must be one of {", ".join(RESIZES)}, got {resize!r}')
+        self.resize = resize
         self.stem_chunk = stem_chunk
         self.block_chunk = block_chunk
         state = {key.split('layers.', 1)[1]: value for key, value in state.items() if 'layers.' in key}
@@ -243,7 +262,7 @@ class FIDInceptionV3(nn.Module):
 
     def resized_stem(self, x: Tensor) -> Tensor:
         """The stem of a few images, resized to 299 px (in float32, then in the network's precision)."""
-        x = F.interpolate(x.float(), size=(299, 299), mode='bilinear', align_corners=False)
+        x = resize_to_299(x.float(), self.resize)
         x = x.to(self.rgb_conv.weight.dtype).contiguous(memory_format=torch.channels_last)
         if x.shape[1] == 1:
             return self.stem(self.grey_conv(x))

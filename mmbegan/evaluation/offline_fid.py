@@ -28,24 +28,29 @@ class OfflineFID(FrechetInceptionDistance):
     bilinear resize to 299 px. Lucic et al.'s Fashion-MNIST protocol measures the 28 px images: with the
     32 px configs (28 px padded by 2) that is ``crop=2``, 10,000 samples against the 10,000 test images.
 
+    ``resize`` is how images reach 299 px: ``'pytorch'`` (half-pixel centres, as StyleGAN's and pytorch-fid's
+    Inception) or ``'tf1'`` (TensorFlow 1's ``resize_bilinear``, as TF-GAN ran it for Lucic et al.); FIDs are
+    comparable only at the same resize.
+
     ``precision='bf16'`` runs the Inception in bf16 (CPU with native bf16: faster, FID shifted slightly; see
     :func:`~mmbegan.evaluation.offline_inception.offline_inception_path`); its values are comparable only with
-    other bf16 values. An explicit ``inception_path`` wins over ``precision``. On a CPU each batch is split over the
-    intra-op threads, one single-threaded forward per part (:mod:`~mmbegan.evaluation.batch_threads`). On a GPU the
-    fp32 network runs its convolutions in full fp32, not in the TF32 that PyTorch uses for them by default on Ampere
-    and later GPUs (whose 10-bit mantissa would shift FIDs away from the CPU's; not yet run on a GPU).
+    other bf16 values. An explicit ``inception_path`` wins over ``precision`` and ``resize``. On a CPU each batch is
+    split over the intra-op threads, one single-threaded forward per part (:mod:`~mmbegan.evaluation.batch_threads`).
+    On a GPU the fp32 network runs its convolutions in full fp32, not in the TF32 that PyTorch uses for them by
+    default on Ampere and later GPUs (whose 10-bit mantissa would shift FIDs away from the CPU's; not yet run on a
+    GPU).
     """
 
     name = 'FID'
 
     def __init__(self, fake_nums: int, real_nums: int = -1, inception_path: Optional[str] = None, crop: int = 0,
-                 precision: str = 'fp32', **kwargs):
+                 precision: str = 'fp32', resize: str = 'pytorch', **kwargs):
         if isinstance(crop, bool) or not isinstance(crop, int) or crop < 0:
             raise ValueError(f'OfflineFID: crop must be a non-negative number of pixels, got {crop!r}')
         if precision == 'bf16' and not inception_path and not torch.cuda.is_available() and not native_cpu_bf16():
             warnings.warn('OfflineFID: precision bf16 on a CPU without native bf16 (no AVX-512 BF16 / AMX) runs the '
                           'Inception about 20x slower than fp32; use fp32', RuntimeWarning)
-        inception_path = inception_path or offline_inception_path(precision=precision)
+        inception_path = inception_path or offline_inception_path(precision=precision, resize=resize)
         super().__init__(fake_nums, real_nums, inception_style='StyleGAN', inception_path=inception_path, **kwargs)
         self.crop = crop
         self.inception_path = inception_path

