@@ -1,4 +1,5 @@
-"""tools/analysis_tools/folder_fid.py: one reference folder against several, each with its own border crop."""
+"""tools/analysis_tools/folder_fid.py: one reference folder against several, each with its own border crop, with
+either resize."""
 import os
 import re
 import subprocess
@@ -29,11 +30,12 @@ def test_padded_copy_scores_zero_and_other_images_do_not(tmp_path):
     padded = transformed_copy(reference, str(tmp_path / 'padded'),
                               lambda im: cv2.copyMakeBorder(im, 2, 2, 2, 2, cv2.BORDER_CONSTANT, value=0))
     inverted = transformed_copy(reference, str(tmp_path / 'inverted'), lambda im: 255 - im)
-    proc = folder_fid(reference, padded, inverted, '--num', '6', '--crop', '0', '2', '0')
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    fids = [float(v) for v in re.findall(r'^FID (\S+)', proc.stdout, re.M)]
-    assert len(fids) == 2, proc.stdout
-    assert abs(fids[0]) < 1e-2 < 10 < fids[1], proc.stdout  # crop 2 undoes the padding exactly
+    for resize in ('pytorch', 'tf1'):
+        proc = folder_fid(reference, padded, inverted, '--num', '6', '--crop', '0', '2', '0', '--resize', resize)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        fids = [float(v) for v in re.findall(rf'^FID (\S+) .*, {resize} resize;', proc.stdout, re.M)]
+        assert len(fids) == 2, proc.stdout
+        assert abs(fids[0]) < 1e-2 < 10 < fids[1], proc.stdout  # crop 2 undoes the padding exactly
 
 
 @pytest.mark.integration

