@@ -28,6 +28,12 @@ StateDict = Dict[str, Tensor]
 RESIZES = ('pytorch', 'tf1')
 
 
+def check_resize(resize: str) -> None:
+    """Refuse, by name, a resize that :func:`resize_to_299` does not know (it would fall back to PyTorch's)."""
+    if resize not in RESIZES:
+        raise ValueError(f'FID Inception resize must be one of {", ".join(RESIZES)}; got {resize!r}')
+
+
 def resize_to_299(x: Tensor, resize: str) -> Tensor:
     """Bilinear resize to 299×299 as the FID implementations do it.
 
@@ -231,8 +237,7 @@ class FIDInceptionV3(nn.Module):
 
     def __init__(self, state: StateDict, stem_chunk: int = 2, block_chunk: int = 10, resize: str = 'pytorch'):
         super().__init__()
-        if resize not in RESIZES:
-            raise ValueError(f'FIDInceptionV3: resize must be one of {", ".join(RESIZES)}, got {resize!r}')
+        check_resize(resize)
         self.resize = resize
         self.stem_chunk = stem_chunk
         self.block_chunk = block_chunk

@@ -27,7 +27,7 @@ import os.path as osp
 import torch
 from torch import Tensor, nn
 
-from .fid_inception import RESIZES, FIDInceptionV3
+from .fid_inception import FIDInceptionV3, check_resize
 
 FID_HELPER_FILE = 'default_1.pt'
 FID_HELPER_SHA1 = 'a16e4d89c0ecbc17a915dd76ea9e41211aa82562'
@@ -84,8 +84,7 @@ def offline_inception_path(cache_dir: str = CACHE_DIR, precision: str = 'fp32', 
     if precision not in INCEPTION_PRECISIONS:
         raise ValueError(f'FID Inception precision must be one of {", ".join(INCEPTION_PRECISIONS)}; '
                          f'got {precision!r}')
-    if resize not in RESIZES:
-        raise ValueError(f'FID Inception resize must be one of {", ".join(RESIZES)}; got {resize!r}')
+    check_resize(resize)
     bf16 = precision == 'bf16'
     tag = CACHE_TAG + ('_tf1' if resize == 'tf1' else '') + ('_bf16' if bf16 else '')
     target = osp.join(cache_dir, f'fid_inception_uint8_{tag}_{FID_HELPER_SHA1[:8]}.pt')

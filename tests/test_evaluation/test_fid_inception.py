@@ -74,5 +74,5 @@ def test_tf1_resize_is_tensorflow_1s_and_pytorch_resize_is_half_pixel():
     half_pixel = torch.nn.functional.interpolate(image, size=(299, 299), mode='bilinear', align_corners=False)
     assert torch.equal(resize_to_299(image, 'pytorch'), half_pixel)
     assert (tf1 - half_pixel).abs().max() > 0.05
-    with pytest.raises(ValueError, match="resize must be one of pytorch, tf1, got 'nearest'"):
+    with pytest.raises(ValueError, match="resize must be one of pytorch, tf1; got 'nearest'"):
         FIDInceptionV3(torch.jit.load(fid_helper_weights()).state_dict(), resize='nearest')

@@ -25,6 +25,7 @@ import torch
 from torch import Tensor, nn
 
 from mmbegan.evaluation.batch_threads import split_batch_over_threads
+from mmbegan.evaluation.fid_inception import resize_to_299
 from mmbegan.evaluation.offline_inception import fid_helper_weights, offline_inception_path
 
 
@@ -38,7 +39,7 @@ class PreviousWrapper(nn.Module):
         self.channels_last = channels_last
 
     def forward(self, img: Tensor, return_features: bool = True) -> Tensor:
-        x = (nn.functional.interpolate(img.float(), size=(299, 299), mode='bilinear', align_corners=False) - 128) / 128
+        x = (resize_to_299(img.float(), 'pytorch') - 128) / 128
         if self.channels_last:
             x = x.contiguous(memory_format=torch.channels_last)
         return self.network(x)
