@@ -1,7 +1,10 @@
 """The OpenMMLab stack imports, a Runner builds from an mmagic-style config, checkpoints load safely."""
 import io
 import pickle
+import re
+import zipfile
 
+import numpy as np
 import pytest
 import torch
 from mmengine.runner import Runner
@@ -75,3 +78,22 @@ def test_getattr_gadget_is_refused():
     buf.seek(0)
     with pytest.raises(pickle.UnpicklingError, match="refusing getattr.*__subclasses__"):
         torch.load(buf)
+
+
+@pytest.mark.parametrize('module', ['numpy.core.multiarray', 'numpy._core.multiarray'])
+def test_numpy_arrays_and_scalars_load_as_numpy_1_and_2_pickle_them(module):
+    """numpy 2 pickles name ``numpy._core``, numpy 1 ``numpy.core``: checkpoints of either load with the other."""
+    buf = io.BytesIO()
+    torch.save({'array': np.arange(3.0), 'scalar': np.float64(1.5)}, buf)
+    written = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    renamed = io.BytesIO()
+    with zipfile.ZipFile(renamed, 'w') as out:
+        for name in written.namelist():
+            data = written.read(name)
+            if name.endswith('data.pkl'):
+                data = re.sub(rb'numpy\._?core\.multiarray', module.encode(), data)
+                assert data.count(module.encode()) == 2, 'expected the array and the scalar to name the module'
+            out.writestr(name, data)
+    renamed.seek(0)
+    loaded = torch.load(renamed)
+    assert np.array_equal(loaded['array'], np.arange(3.0)) and loaded['scalar'] == 1.5

@@ -13,10 +13,17 @@ from mmengine.logging import HistoryBuffer
 
 
 def numpy_checkpoint_globals() -> list:
-    """The numpy functions and types that pickles of numpy arrays, scalars and dtypes refer to."""
+    """The numpy functions and types that pickles of numpy arrays, scalars and dtypes refer to.
+
+    numpy 2 moved ``numpy.core`` to ``numpy._core`` and its pickles name the new module (numpy 1.26 reads them
+    through an alias), so the two functions are allowed under both names: a checkpoint written with either
+    numpy loads with the other.
+    """
     multiarray = np.core.multiarray
     dtype_classes = [getattr(np.dtypes, name) for name in dir(np.dtypes) if name.endswith('DType')]
-    return [multiarray._reconstruct, multiarray.scalar, np.ndarray, np.dtype, *dtype_classes]
+    functions = [(func, f'{module}.multiarray.{func.__name__}') for func in (multiarray._reconstruct, multiarray.scalar)
+                 for module in ('numpy.core', 'numpy._core')]
+    return [*functions, np.ndarray, np.dtype, *dtype_classes]
 
 
 # HistoryBuffer registers these lazily (on first instantiation), so a fresh process may not list them yet.
