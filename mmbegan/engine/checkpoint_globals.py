@@ -11,6 +11,11 @@ import numpy as np
 import torch
 from mmengine.logging import HistoryBuffer
 
+try:
+    from numpy._core import multiarray  # numpy 2's name (numpy 1.26 has it as an alias)
+except ImportError:
+    from numpy.core import multiarray  # numpy < 1.26
+
 
 def numpy_checkpoint_globals() -> list:
     """The numpy functions and types that pickles of numpy arrays, scalars and dtypes refer to.
@@ -19,7 +24,6 @@ def numpy_checkpoint_globals() -> list:
     through an alias), so the two functions are allowed under both names: a checkpoint written with either
     numpy loads with the other.
     """
-    multiarray = np.core.multiarray
     dtype_classes = [getattr(np.dtypes, name) for name in dir(np.dtypes) if name.endswith('DType')]
     functions = [(func, f'{module}.multiarray.{func.__name__}') for func in (multiarray._reconstruct, multiarray.scalar)
                  for module in ('numpy.core', 'numpy._core')]
