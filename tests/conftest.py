@@ -2,10 +2,34 @@
 import os
 
 import pytest
+import torch
 
 from tests.helpers import write_images
 
 os.environ.setdefault('OMP_NUM_THREADS', '1')
+
+
+def pytest_addoption(parser):
+    parser.addoption('--device', choices=('cpu', 'cuda'), default=None,
+                     help='the device the tests marked "device" expect training on (default: cuda where torch '
+                          'sees one, as mmengine\'s runner chooses, else cpu)')
+
+
+def runner_device() -> str:
+    """The device mmengine's runner trains on here."""
+    return 'cuda' if torch.cuda.is_available() else 'cpu'
+
+
+def pytest_configure(config):
+    asked = config.getoption('--device')
+    if asked and asked != runner_device():
+        raise pytest.UsageError(f'--device {asked}: mmengine\'s runner trains on {runner_device()} here')
+
+
+@pytest.fixture(scope='session')
+def device() -> str:
+    """The device the tests marked ``device`` check that training ran on."""
+    return runner_device()
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
 """Shared helpers: tiny image folders and shrunken versions of the project's real configs."""
 import os
 import os.path as osp
+import sys
 import uuid
 
 from mmengine.config import Config
@@ -10,7 +11,7 @@ from mmbegan.datasets.random_images import write_random_images
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 FASHION_CFG = osp.join(REPO, 'configs/began/began_n32_1xb16-20kiters_fashion-mnist-32x32.py')
 CELEBA_CFG = osp.join(REPO, 'configs/began_celeba.py')
-PYTHON = osp.join(REPO, '.venv/bin/python')
+PYTHON = sys.executable  # the subprocesses' interpreter: the one running the tests
 
 
 write_images = write_random_images  # the name the tests use

@@ -1,10 +1,12 @@
-"""A test-only hook: each rank writes its weights, k_t and raw / logged losses to ``<work_dir>/rank<r>.pth``.
+"""A test-only hook: each rank writes its weights, k_t, raw / logged losses, device and process-group backend to
+``<work_dir>/rank<r>.pth``.
 
 Imported by distributed tests through ``custom_imports`` so that they can compare what every rank holds.
 """
 import os.path as osp
 
 import torch
+import torch.distributed as dist
 from mmagic.registry import HOOKS
 from mmengine.dist import get_rank
 from mmengine.hooks import Hook
@@ -36,5 +38,7 @@ class RankDumpHook(Hook):
         logged = {key: hub.get_scalar(f'train/{key}').data[0].tolist()
                   for key in ('loss_disc', 'loss_gen', 'recon_real', 'recon_fake', 'k_t')}
         state = {key: value.clone() for key, value in model.state_dict().items()}
-        torch.save(dict(state_dict=state, raw=self.raw, logged=logged),
+        backend = dist.get_backend() if dist.is_initialized() else None
+        torch.save(dict(state_dict=state, raw=self.raw, logged=logged, backend=backend,
+                        device=next(model.parameters()).device.type),
                    osp.join(runner.work_dir, f'rank{get_rank()}.pth'))

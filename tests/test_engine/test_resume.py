@@ -21,9 +21,9 @@ IMAGES, BATCH = 16, 4  # 4 batches per pass over the data: the resumed half cros
 
 
 def run(work_dir, data_root, max_iters, resume=False, workers=0, loop='ResumableIterBasedTrainLoop',
-        sampler='ResumableInfiniteSampler'):
+        sampler='ResumableInfiniteSampler', extra=''):
     cfg = tiny_cfg(FASHION_CFG, work_dir, data_root, max_iters=max_iters, batch_size=BATCH, vis_interval=100,
-                   extra=EXTRA)
+                   extra=EXTRA + extra)
     cfg.default_hooks.checkpoint.interval = N
     cfg.resume = resume
     cfg.train_cfg = dict(type=loop, max_iters=max_iters, val_interval=10 ** 6)
