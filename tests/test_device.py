@@ -55,8 +55,9 @@ def test_recipe_trains_on_the_device(tmp_path, data_root, device, precision, cha
 
 @pytest.mark.device
 @pytest.mark.integration
-def test_resume_is_exact_on_the_device(tmp_path, data_root, device):
+def test_resume_is_exact_on_the_device(tmp_path, data_root, device, monkeypatch):
     """2N iterations equal N + --resume N on the device, with deterministic algorithms (a CUDA requirement)."""
+    monkeypatch.setenv('CUBLAS_WORKSPACE_CONFIG', ':4096:8')  # what deterministic cuBLAS asks for (PyTorch's docs)
     straight, straight_hook = run(tmp_path / 'straight', data_root, 2 * N, extra=DETERMINISTIC)
     run(tmp_path / 'halves', data_root, N, extra=DETERMINISTIC)
     resumed, resumed_hook = run(tmp_path / 'halves', data_root, 2 * N, resume=True, extra=DETERMINISTIC)

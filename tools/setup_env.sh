@@ -52,16 +52,7 @@ if [ -z "$MMCV_WHEEL" ]; then
     rm -rf "$SRC" && mkdir -p "$SRC"
     echo "downloading the mmcv $MMCV_VERSION sdist"
     "${PIP[@]}" download --no-deps --no-binary :all: --no-build-isolation -d "$SRC" "mmcv==$MMCV_VERSION"
-    tar -xzf "$SRC"/mmcv-"$MMCV_VERSION".tar.gz -C "$SRC"
-    # torch 2.14 headers require C++20; mmcv 2.1.0's setup.py asks for C++17.
-    sed -i "s/'-std=c++17'/'-std=c++20'/g" "$SRC/mmcv-$MMCV_VERSION/setup.py"
-    grep -q -- "-std=c++20" "$SRC/mmcv-$MMCV_VERSION/setup.py"
-    echo "compiling mmcv ops: 77 files, about 15-30 minutes on 2 cores; [done/77] lines show progress" \
-        "(full log: $CACHE/mmcv-build.log)"
-    MMCV_WITH_OPS=1 MAX_JOBS="${MAX_JOBS:-$(nproc)}" FORCE_CUDA="${MMCV_WITH_CUDA:-0}" \
-        "${PIP[@]}" wheel -v --no-build-isolation --no-deps -w "$WHEELS" "$SRC/mmcv-$MMCV_VERSION" \
-        2>&1 | tee "$CACHE/mmcv-build.log" | grep --line-buffered -E '^\[[0-9]+/[0-9]+\]|Successfully|ERROR|error:' \
-        | cut -c1-160
+    PYTHON="$VENV/bin/python" bash tools/build_mmcv.sh "$SRC/mmcv-$MMCV_VERSION.tar.gz" "$WHEELS"
     MMCV_WHEEL="$(ls "$WHEELS"/mmcv-"$MMCV_VERSION"-*.whl | head -n 1)"
     rm -rf "$SRC"
 else
