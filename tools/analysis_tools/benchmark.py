@@ -17,6 +17,7 @@ Each repeat measures, in this process (min and median over repeats; ``--warmup``
   conv work at those rates is the time a step cannot beat (other layers counted as free), so bare / roofline ≤ 1
   says how close the step comes, and the per-shape table which layers fall short;
 - data loader: images/s of the config's train dataloader alone;
+- data preprocessor: milliseconds per training batch of the model's data preprocessor (part of the bare loop);
 - achieved GFLOP/s: the analytic FLOPs of a step (:mod:`mmbegan.models.step_flops`) / step time;
 - memory: peak RSS after the first bare loop and at the end; on CUDA ``max_memory_allocated`` per measurement.
 Without the config's data folder, or with ``--synthetic-data N``, training reads N random PNGs from a temporary
@@ -181,6 +182,24 @@ def measure_bare(cfg: Config, device: str, image_shape: Tuple[int, int, int], wa
     return batch_size * iters / elapsed
 
 
+def measure_preprocessor(cfg: Config, device: str, image_shape: Tuple[int, int, int], warmup: int,
+                         iters: int) -> float:
+    """Milliseconds per training batch of the model's data preprocessor (uint8 samples on the device to the
+    normalised image batch), a fresh copy of the batch per call, as the data loader delivers them."""
+    preprocessor = build_began(cfg, device).data_preprocessor
+    batches = [dict(inputs={}, data_samples=[
+        DataSample(gt_img=torch.randint(0, 256, image_shape, dtype=torch.uint8, device=device))
+        for _ in range(cfg.train_dataloader.batch_size)]) for _ in range(warmup + iters)]
+    elapsed = 0.0
+    for i, batch in enumerate(batches):
+        start = time.perf_counter()
+        preprocessor(batch, True)
+        sync()
+        if i >= warmup:
+            elapsed += time.perf_counter() - start
+    return 1000 * elapsed / iters
+
+
 def measure_loader(cfg: Config, warmup: int, batches: int) -> float:
     """Images/s of the config's train dataloader alone (worker start-up excluded by ``warmup`` batches)."""
     loader = Runner.build_dataloader(cfg.train_dataloader)
@@ -208,7 +227,8 @@ ROWS = (  # key in the results, label of the table
     ('conv_train_peak_gflop_s', 'conv fwd+bwd, channels_last (GFLOP/s)'),
     ('bare_over_conv_peak', 'bare / conv fwd peak'), ('bare_over_conv_train_peak', 'bare / conv fwd+bwd peak'),
     ('roofline_img_s', 'layer roofline (img/s)'), ('bare_over_roofline', 'bare / layer roofline'),
-    ('loader_img_s', 'data loader alone (img/s)'), ('runner_data_wait_ms', 'runner data wait (ms/iter)'))
+    ('loader_img_s', 'data loader alone (img/s)'), ('runner_data_wait_ms', 'runner data wait (ms/iter)'),
+    ('preprocess_ms', 'data preprocessor (ms/batch)'))
 
 
 def print_report(report: dict) -> None:
@@ -295,6 +315,7 @@ def run_repeats(cfg: Config, fp32_cfg: Config, args: argparse.Namespace, shapes:
         record_cuda_peak(memory, 'cuda_max_allocated_bare_loop', device)
         runs['fp32_bare_img_s'].append(runs['bare_img_s'][-1] if fp32_cfg is cfg else
                                        measure_bare(fp32_cfg, device, image_shape, args.warmup, args.iters))
+        runs['preprocess_ms'].append(measure_preprocessor(cfg, device, image_shape, args.warmup, args.iters))
         runs['loader_img_s'].append(measure_loader(cfg, args.warmup, args.loader_batches))
         run_cfg, switched_off = runner_config(cfg, args.warmup + args.iters, f'benchmark-{repeat}')
         runner = measure_runner(run_cfg, args.warmup, args.iters)

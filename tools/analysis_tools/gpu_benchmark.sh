@@ -29,7 +29,7 @@ for row in "${ROWS[@]}"; do
     "$PYTHON" tools/analysis_tools/benchmark.py "$config" --precision "$precision" --out "$OUT/$name.json" \
         --work-dir "$OUT/work-$name" --cfg-options train_dataloader.batch_size="$batch" \
         train_dataloader.num_workers="${WORKERS:-8}" "$@" 2>&1 | tee "$OUT/$name.log" \
-        | grep -E '^(machine:|precision:|runner \(img/s\)|bare loop \(img/s\)|runner / fp32 bare|bare / conv fwd\+bwd peak|data loader alone|runner data wait)' \
+        | grep -E '^(machine:|precision:|runner \(img/s\)|bare loop \(img/s\)|runner / fp32 bare|bare / conv fwd\+bwd peak|data loader alone|runner data wait|data preprocessor)' \
         >> "$SUMMARY"
 done
 cat "$SUMMARY"

@@ -2,7 +2,7 @@
 # growth in the encoder, FC bottleneck h of size Nh = 64, z ~ U(−1, 1)^64 (Nz = 64).
 model = dict(
     type='BEGAN',
-    data_preprocessor=dict(type='DataPreprocessor'),
+    data_preprocessor=dict(type='BatchedDataPreprocessor'),  # mmagic's DataPreprocessor, batched: same output
     generator=dict(type='BEGANGenerator', output_scale=64, out_channels=3, base_channels=64, noise_size=64,
                    num_convs=2),
     discriminator=dict(type='BEGANDiscriminator', input_scale=64, in_channels=3, base_channels=64,
