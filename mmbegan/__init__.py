@@ -4,7 +4,7 @@ Importing this package registers its models, hooks, metrics and wrappers into mm
 registries and allow-lists the globals that mmengine checkpoints need under torch's weights-only loading
 (which also covers mmagic's own tools and inferencers in the same process).
 """
-from . import third_party_warnings  # noqa: F401  first: before anything imports mmagic
+from . import numpy_compat, third_party_warnings  # noqa: F401  first: before anything imports mmagic
 from .apis import *  # noqa: F401,F403
 from .datasets import *  # noqa: F401,F403
 from .engine import *  # noqa: F401,F403

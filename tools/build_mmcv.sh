@@ -21,5 +21,5 @@ echo "compiling mmcv ops (77 files on CPU: about 15-30 minutes on 2 cores); [don
 if [ "${MMCV_WITH_CUDA:-0}" = 1 ]; then HIDE_GPUS=(); else HIDE_GPUS=(env CUDA_VISIBLE_DEVICES=); fi
 MMCV_WITH_OPS=1 MAX_JOBS="${MAX_JOBS:-$(nproc)}" FORCE_CUDA="${MMCV_WITH_CUDA:-0}" \
     "${HIDE_GPUS[@]}" "$PYTHON" -m pip wheel -v --no-build-isolation --no-deps -w "$WHEEL_DIR" "$SRC" 2>&1 \
-    | tee "$LOG" | grep --line-buffered -E '^\[[0-9]+/[0-9]+\]|Successfully|ERROR|error:' | cut -c1-160
+    | tee "$LOG" | grep --line-buffered -E '^ *\[[0-9]+/[0-9]+\]|Successfully|ERROR|error:' | cut -c1-160
 ls "$WHEEL_DIR"/mmcv-*.whl
