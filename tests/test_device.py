@@ -53,8 +53,19 @@ def test_recipe_trains_on_the_device(tmp_path, data_root, device, precision, cha
     assert moved, 'the EMA generator equals the trained one after 4 updates at momentum 0.5'
 
 
+@pytest.fixture
+def deterministic_mode_restored():
+    """mmengine switches deterministic algorithms on for the whole process; switch them back for later tests."""
+    before = (torch.are_deterministic_algorithms_enabled(), torch.backends.cudnn.deterministic,
+              torch.backends.cudnn.benchmark)
+    yield
+    torch.use_deterministic_algorithms(before[0])
+    torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = before[1:]
+
+
 @pytest.mark.device
 @pytest.mark.integration
+@pytest.mark.usefixtures('deterministic_mode_restored')
 def test_resume_is_exact_on_the_device(tmp_path, data_root, device, monkeypatch):
     """2N iterations equal N + --resume N on the device, with deterministic algorithms (a CUDA requirement)."""
     monkeypatch.setenv('CUBLAS_WORKSPACE_CONFIG', ':4096:8')  # what deterministic cuBLAS asks for (PyTorch's docs)
