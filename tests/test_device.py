@@ -18,6 +18,13 @@ from tests.test_engine.test_resume import N, assert_same, run, state_of
 PRECISIONS = ('fp32', 'bf16', 'fp16') if torch.cuda.is_available() else ('fp32', 'bf16-emulated')
 WRAPPERS = {'fp32': 'OptimWrapper', 'bf16-emulated': 'BF16AutocastOptimWrapper', 'bf16': 'AmpOptimWrapper',
             'fp16': 'AmpOptimWrapper'}
+# evaluation on the device: the EMA generator with its own batch-norm statistics, class coverage (classifier on CPU)
+EMA_TEST = """
+custom_hooks.append(dict(type='EMABatchNormHook', num_samples=64, batch_size=16))
+test_evaluator = dict(metrics=[
+    dict(type='SWD', prefix='swd', fake_nums=8, sample_model='ema', image_shape=(1, 32, 32)),
+    dict(type='ClassCoverage', prefix='coverage', fake_nums=8, sample_model='ema')])
+"""
 # the same algorithms on every run: cuDNN's fastest ones may add in any order, which an exact resume cannot match
 DETERMINISTIC = "randomness = dict(seed=0, diff_rank_seed=True, deterministic=True)\n"
 
@@ -80,9 +87,11 @@ def test_resume_is_exact_on_the_device(tmp_path, data_root, device, monkeypatch)
 @pytest.mark.integration
 def test_one_process_dist_train_and_test_on_the_device(tmp_path, device):
     """tools/dist_train.sh CONFIG 1 trains on the device with its backend (NCCL on CUDA, gloo on a CPU), and
-    tools/test.py evaluates the checkpoint there."""
+    tools/test.py evaluates the checkpoint there: SWD and class coverage of the EMA generator, whose batch-norm
+    statistics EMABatchNormHook re-estimates on the device first."""
     data = write_images(tmp_path / 'data', 16, 28, channels=1)
-    cfg = tiny_config_file(tmp_path, FASHION_CFG, data, max_iters=2, extra=RANK_DUMP.format(mode='alternating'))
+    extra = RANK_DUMP.format(mode='alternating') + EMA_TEST
+    cfg = tiny_config_file(tmp_path, FASHION_CFG, data, max_iters=2, extra=extra)
     work = tmp_path / 'work'
     env = dict(os.environ, OMP_NUM_THREADS='1', PORT=str(free_port()), PYTHON=PYTHON, MAX_RESTARTS='0')
     proc = subprocess.run(['bash', 'tools/dist_train.sh', cfg, '1', '--work-dir', str(work)], cwd=REPO, env=env,
@@ -93,4 +102,6 @@ def test_one_process_dist_train_and_test_on_the_device(tmp_path, device):
     env['PYTHONPATH'] = REPO  # the config imports the test hook
     proc = subprocess.run([PYTHON, 'tools/test.py', cfg, str(work / 'iter_2.pth'), '--work-dir', str(tmp_path / 't')],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0 and 'swd/avg' in proc.stdout + proc.stderr, proc.stdout[-3000:] + proc.stderr[-3000:]
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0 and 'swd/avg' in log and 'coverage/effective_classes' in log, log[-3000:]
+    assert 'EMABatchNormHook: re-estimated' in log
