@@ -2,9 +2,8 @@
 import os
 
 import pytest
-import torch
 
-from tests.helpers import write_images
+from tests.helpers import runner_device, write_images
 
 os.environ.setdefault('OMP_NUM_THREADS', '1')
 
@@ -13,11 +12,6 @@ def pytest_addoption(parser):
     parser.addoption('--device', choices=('cpu', 'cuda'), default=None,
                      help='the device the tests marked "device" expect training on (default: cuda where torch '
                           'sees one, as mmengine\'s runner chooses, else cpu)')
-
-
-def runner_device() -> str:
-    """The device mmengine's runner trains on here."""
-    return 'cuda' if torch.cuda.is_available() else 'cpu'
 
 
 def pytest_configure(config):

@@ -4,6 +4,7 @@ import os.path as osp
 import sys
 import uuid
 
+import torch
 from mmengine.config import Config
 
 from mmbegan.datasets.random_images import write_random_images
@@ -15,6 +16,11 @@ PYTHON = sys.executable  # the subprocesses' interpreter: the one running the te
 
 
 write_images = write_random_images  # the name the tests use
+
+
+def runner_device() -> str:
+    """The device mmengine's runner trains on here: the GPU where torch sees one."""
+    return 'cuda' if torch.cuda.is_available() else 'cpu'
 
 
 BEGAN_HOOKS = ("dict(type='BEGANEquilibriumHook'), dict(type='MGlobalPlateauHook', window=2, patience=1), "

@@ -9,13 +9,13 @@ import torch
 from mmengine.runner import Runner
 
 from mmbegan.engine import set_precision
-from tests.helpers import FASHION_CFG, PYTHON, REPO, tiny_cfg, tiny_config_file, write_images
+from tests.helpers import FASHION_CFG, PYTHON, REPO, runner_device, tiny_cfg, tiny_config_file, write_images
 from tests.test_engine.test_distributed import EXTRA as RANK_DUMP
 from tests.test_engine.test_distributed import free_port
 from tests.test_engine.test_resume import N, assert_same, run, state_of
 
 # the precisions of the device the runner picks here (CUDA's mixed ones need a GPU; CPU bf16 is emulated to stay fast)
-PRECISIONS = ('fp32', 'bf16', 'fp16') if torch.cuda.is_available() else ('fp32', 'bf16-emulated')
+PRECISIONS = {'cuda': ('fp32', 'bf16', 'fp16'), 'cpu': ('fp32', 'bf16-emulated')}[runner_device()]
 WRAPPERS = {'fp32': 'OptimWrapper', 'bf16-emulated': 'BF16AutocastOptimWrapper', 'bf16': 'AmpOptimWrapper',
             'fp16': 'AmpOptimWrapper'}
 # evaluation on the device: the EMA generator with its own batch-norm statistics, class coverage (classifier on CPU)
