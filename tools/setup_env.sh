@@ -41,6 +41,18 @@ pip_c() { "${PIP[@]}" install --progress-bar off -c "$CONSTRAINTS" "$@"; }
 step "build tools: setuptools<81, wheel, ninja, numpy<2"
 pip_c 'setuptools<81' wheel ninja 'numpy<2'
 
+step "disk space"
+# torch's CUDA build with its nvidia-* libraries fills ~6.5 GB of the venv, and pip unpacks wheels in TMPDIR first;
+# a full disk would otherwise stop pip half-way through with "No space left on device".
+need_gb=1
+"$VENV/bin/python" -c 'import torch' 2>/dev/null || need_gb=8
+for dir in "$ROOT" "${TMPDIR:-/tmp}"; do
+    free_gb=$(( $(df -Pk "$dir" | awk 'NR == 2 {print $4}') / 1048576 ))
+    echo "$dir: $free_gb GB free, $need_gb GB needed"
+    [ "$free_gb" -ge "$need_gb" ] || {
+        echo "not enough disk space in $dir: $free_gb GB free, the set-up needs about $need_gb GB" >&2; false; }
+done
+
 step "torch 2.14.1 + torchvision 0.29.1 (taken from local disk where available)"
 pip_c torch==2.14.1 torchvision==0.29.1
 
