@@ -41,6 +41,11 @@ class BEGAN(BaseGAN):
             separate noise draws z_D and z_G. 'simultaneous': the paper's single step, one D forward on real and
             generated images serves both losses, both measured with the same not-yet-updated D (one noise draw
             feeds both losses).
+        generator_steps (int): G updates per G iteration, as in mmagic's ``BaseGAN``; alternating updates only.
+        discriminator_steps (int): iterations per G iteration, as in mmagic's ``BaseGAN``: every iteration is a
+            D step and every ``discriminator_steps``-th (times D's ``accumulative_counts``) also G's; the other
+            iterations are D-only, and k_t is then driven by the D step's L(G(z_D)) (``recon_fake_disc``).
+            Alternating updates only.
         latent_constraint (float): weight α of BEGAN-CS's latent constraint (Chang et al., ECCV 2018):
             α·mean|Enc_D(G(z_D)) − z_D| is added to L_D (D's encoder learns to recover z from fakes, which
             keeps fakes of different z apart in D's code). 0 (default) is plain BEGAN. Needs Nh = Nz and a
@@ -57,7 +62,8 @@ class BEGAN(BaseGAN):
     def __init__(self, generator: Union[dict, nn.Module], discriminator: Union[dict, nn.Module],
                  data_preprocessor: Optional[Union[dict, nn.Module]] = None, gamma: float = 0.5,
                  lambda_k: float = 1e-3, k_init: float = 0.0, recon_norm: str = 'l1',
-                 update_mode: str = 'alternating', latent_constraint: float = 0.0, pull_away: float = 0.0,
+                 update_mode: str = 'alternating', generator_steps: int = 1, discriminator_steps: int = 1,
+                 latent_constraint: float = 0.0, pull_away: float = 0.0,
                  noise_size: Optional[int] = None, ema_config: Optional[dict] = None, channels_last: bool = False):
         check_range(gamma, 'gamma', 0.0, 1.0, low_open=True)
         check_range(lambda_k, 'lambda_k', 0.0, math.inf)
@@ -70,8 +76,14 @@ class BEGAN(BaseGAN):
             raise ValueError(f'recon_norm must be one of {RECON_NORMS}, got {recon_norm!r}')
         if update_mode not in UPDATE_MODES:
             raise ValueError(f'update_mode must be one of {UPDATE_MODES}, got {update_mode!r}')
-        super().__init__(generator, discriminator, data_preprocessor, noise_size=noise_size,
-                         ema_config=ema_config)
+        for name, steps in (('generator_steps', generator_steps), ('discriminator_steps', discriminator_steps)):
+            if not isinstance(steps, int) or isinstance(steps, bool) or steps < 1:
+                raise ValueError(f'{name} must be an integer >= 1, got {steps!r}')
+            if steps != 1 and update_mode != 'alternating':
+                raise ValueError(f'{name}={steps} needs update_mode="alternating" (the simultaneous step updates '
+                                 'D and G once each)')
+        super().__init__(generator, discriminator, data_preprocessor, generator_steps=generator_steps,
+                         discriminator_steps=discriminator_steps, noise_size=noise_size, ema_config=ema_config)
         self.gamma = float(gamma)
         self.lambda_k = float(lambda_k)
         self.recon_norm = recon_norm
@@ -99,8 +111,9 @@ class BEGAN(BaseGAN):
         return diff.abs().mean() if self.recon_norm == 'l1' else diff.square().mean()
 
     def train_step(self, data: dict, optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
-        """One BEGAN iteration; returns ``loss_disc``, ``loss_gen``, ``recon_real`` and ``recon_fake`` detached,
-        each the mean over all ranks."""
+        """One BEGAN iteration; returns ``loss_disc``, ``recon_real``, ``recon_fake_disc`` (L(G(z_D)) before D's
+        update) and, when G trains in it, ``loss_gen`` and ``recon_fake`` (L(G(z_G))), detached, each the mean over
+        all ranks."""
         if not self.equilibrium_hook_attached:
             raise RuntimeError(
                 'BEGAN is training without BEGANEquilibriumHook, so k_t would never change. Add '
@@ -138,9 +151,11 @@ class BEGAN(BaseGAN):
         real = self.real_images(data_samples, fake)
         recon, loss_latent = self.reconstruct_pair(real, fake, noise)
         recon_real = self.recon_error(real, recon[:num_batches])
-        loss_disc = recon_real - self.k_t * self.recon_error(fake, recon[num_batches:]) + loss_latent
+        recon_fake = self.recon_error(fake, recon[num_batches:])
+        loss_disc = recon_real - self.k_t * recon_fake + loss_latent
         optimizer_wrapper.update_params(loss_disc)
-        return dict(loss_disc=loss_disc.detach(), recon_real=recon_real.detach(), **self.latent_log(loss_latent))
+        return dict(loss_disc=loss_disc.detach(), recon_real=recon_real.detach(),
+                    recon_fake_disc=recon_fake.detach(), **self.latent_log(loss_latent))
 
     def reconstruct_pair(self, real: Tensor, fake: Tensor, noise: Tensor) -> Tuple[Tensor, Tensor]:
         """D's reconstruction of the real and generated batch in one forward, and BEGAN-CS's latent constraint
@@ -193,7 +208,7 @@ class BEGAN(BaseGAN):
                 ow.zero_grad()
         self._update_ema()
         return dict(loss_disc=loss_disc.detach(), loss_gen=recon_fake.detach(), recon_real=recon_real.detach(),
-                    recon_fake=recon_fake.detach(), **self.latent_log(loss_latent))
+                    recon_fake=recon_fake.detach(), recon_fake_disc=recon_fake.detach(), **self.latent_log(loss_latent))
 
     def _update_ema(self) -> None:
         """Follow BaseGAN's EMA rule: copy G before ``ema_start``, average it afterwards."""

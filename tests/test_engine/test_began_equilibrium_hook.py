@@ -6,10 +6,12 @@ import torch
 from mmagic.models import DataPreprocessor
 from mmengine.logging import MessageHub
 from mmengine.optim import OptimWrapper, OptimWrapperDict
+from mmengine.runner import Runner
 from torch.optim import SGD
 
 from mmbegan.engine import BEGANEquilibriumHook
 from mmbegan.models import BEGAN
+from tests.helpers import FASHION_CFG, tiny_cfg
 
 GEN = dict(type='BEGANGenerator', output_scale=16, base_channels=2, noise_size=4)
 DISC = dict(type='BEGANDiscriminator', input_scale=16, base_channels=2, embedding_size=4)
@@ -50,6 +52,20 @@ def test_k_t_law_by_hand(tmp_path):
     assert hub.get_scalar('train/m_global').current() == pytest.approx(0.4)
 
 
+def test_d_only_iteration_uses_the_d_steps_fake_error(tmp_path):
+    """Without a G step (discriminator_steps > 1) the law reads L(G(z_D)) of the D step."""
+    runner = make_runner(tmp_path, gamma=0.5, lambda_k=0.1, k_init=0.5)
+    hook = BEGANEquilibriumHook()
+    hook.before_train(runner)
+    outputs = dict(loss_disc=torch.tensor(0.1), recon_real=torch.tensor(0.4), recon_fake_disc=torch.tensor(0.3))
+    hook.after_train_iter(runner, 0, None, outputs)  # balance = 0.5·0.4 − 0.3 = −0.1
+    assert runner.model.k_t.item() == pytest.approx(0.49)
+    assert runner.message_hub.get_scalar('train/m_global').current() == pytest.approx(0.5)
+    outputs.update(recon_fake=torch.tensor(0.1))  # with a G step, its L(G(z_G)) counts
+    hook.after_train_iter(runner, 1, None, outputs)
+    assert runner.model.k_t.item() == pytest.approx(0.50)
+
+
 def test_k_t_is_clipped_at_both_ends(tmp_path):
     runner = make_runner(tmp_path, gamma=1.0, lambda_k=1.0, k_init=0.95)
     hook = BEGANEquilibriumHook()
@@ -77,3 +93,18 @@ def test_missing_outputs_and_non_finite_losses(tmp_path):
 def test_lr_decay_arguments_name_their_new_hook():
     with pytest.raises(TypeError, match="MGlobalPlateauHook"):
         BEGANEquilibriumHook(lr_decay=True, window=200)
+
+
+@pytest.mark.integration
+def test_runner_trains_with_discriminator_steps_and_accumulation(tmp_path, image_folder):
+    """discriminator_steps=2 and D's gradient accumulation over 2 iterations: G trains every 4th iteration, k_t and
+    M_global are logged every iteration (mmagic's BaseGAN schedule through mmengine's runner)."""
+    cfg = tiny_cfg(FASHION_CFG, tmp_path / 'work', image_folder, max_iters=8)
+    cfg.model.discriminator_steps = 2
+    cfg.optim_wrapper.discriminator.accumulative_counts = 2
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    hub = runner.message_hub
+    assert len(hub.get_scalar('train/loss_gen').data[0]) == 2
+    assert len(hub.get_scalar('train/k_t').data[0]) == 8 and len(hub.get_scalar('train/loss_disc').data[0]) == 8
+    assert runner.model.k_t.item() > 0

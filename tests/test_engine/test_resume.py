@@ -91,6 +91,18 @@ def test_resume_is_exact(tmp_path, data_root, straight, workers):
 
 
 @pytest.mark.integration
+def test_resume_is_exact_with_discriminator_steps(tmp_path, data_root):
+    """discriminator_steps=2: the checkpoint after iteration N = 3 follows a D-only iteration; the resumed run
+    keeps BaseGAN's schedule (G trains at iterations 4 and 6) and ends where the straight run does."""
+    extra = 'model.update(discriminator_steps=2)\n'
+    expected = state_of(*run(tmp_path / 'straight', data_root, 2 * N, extra=extra))
+    run(tmp_path / 'split', data_root, N, extra=extra)
+    resumed = run(tmp_path / 'split', data_root, 2 * N, resume=True, extra=extra)
+    assert resumed[0].model.discriminator_steps == 2
+    assert_same(expected, state_of(*resumed))
+
+
+@pytest.mark.integration
 @pytest.mark.parametrize('sampler, loads', [('ResumableInfiniteSampler', N * BATCH),
                                             ('InfiniteSampler', 2 * N * BATCH)])
 def test_resume_loads_only_the_batches_it_trains(tmp_path, data_root, monkeypatch, sampler, loads):

@@ -74,6 +74,7 @@ def test_losses_match_the_paper():
     assert log['recon_real'].item() == pytest.approx(l1(real, ref).item(), rel=1e-5)
     assert log['loss_disc'].item() == pytest.approx((l1(real, ref) - 0.25 * l1(fake_d, ref)).item(), rel=1e-5)
     assert log['recon_fake'].item() == pytest.approx(l1(fake_g, ref).item(), rel=1e-5)
+    assert log['recon_fake_disc'].item() == pytest.approx(l1(fake_d, ref).item(), rel=1e-5)
 
 
 def test_l2_norm():
@@ -186,6 +187,10 @@ def test_channel_mismatch_is_named():
     (dict(k_init=2.0), 'k_init'),
     (dict(recon_norm='l3'), 'recon_norm'),
     (dict(update_mode='parallel'), 'update_mode'),
+    (dict(discriminator_steps=0), r'discriminator_steps must be an integer >= 1, got 0'),
+    (dict(generator_steps=1.5), 'generator_steps'),
+    (dict(discriminator_steps=True), 'discriminator_steps'),
+    (dict(discriminator_steps=2, update_mode='simultaneous'), 'discriminator_steps=2 needs update_mode="alternating"'),
 ])
 def test_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
@@ -237,3 +242,34 @@ def test_pull_away_term_by_hand_and_in_l_g():
     assert log['loss_gen'].item() == pytest.approx((log['recon_fake'] + log['loss_pull_away']).item(), rel=1e-6)
     with pytest.raises(ValueError, match='pull_away needs update_mode="alternating"'):
         make_model(pull_away=0.1, update_mode='simultaneous')
+
+
+def test_discriminator_steps_follow_base_gan():
+    """discriminator_steps=2: D trains every iteration, G (and its EMA) every second one, as in mmagic's BaseGAN;
+    a D-only iteration reports the D step's L(G(z_D)) for k_t's controller."""
+    model = make_model(discriminator_steps=2, ema_config=dict(momentum=0.5, start_iter=0))
+    optim = make_optim(model)
+    hub = MessageHub.get_current_instance()
+    for it in range(4):
+        hub.update_info('iter', it)
+        disc_before = copy.deepcopy(model.discriminator.state_dict())
+        gen_before = copy.deepcopy(model.generator.state_dict())
+        ema_before = copy.deepcopy(model.generator_ema.state_dict())
+        log = model.train_step(batch(seed=it), optim)
+        g_step = it % 2 == 1
+        assert ('recon_fake' in log) == g_step and ('loss_gen' in log) == g_step
+        assert 'recon_fake_disc' in log and 'recon_real' in log
+        moved = {name: not all(torch.equal(a, b) for a, b in zip(before.values(), net.state_dict().values()))
+                 for name, before, net in [('D', disc_before, model.discriminator), ('G', gen_before, model.generator),
+                                           ('EMA', ema_before, model.generator_ema)]}
+        assert moved == dict(D=True, G=g_step, EMA=g_step)
+
+
+def test_generator_steps_train_g_several_times(monkeypatch):
+    model = make_model(generator_steps=3)
+    calls = []
+    train_generator = model.train_generator
+    monkeypatch.setattr(model, 'train_generator', lambda *a, **k: calls.append(1) or train_generator(*a, **k))
+    MessageHub.get_current_instance().update_info('iter', 0)
+    log = model.train_step(batch(), make_optim(model))
+    assert len(calls) == 3 and 'recon_fake' in log

@@ -20,7 +20,9 @@ class BEGANEquilibriumHook(Hook):
 
     γ and λ_k come from the model, L(x) and L(G(z_G)) from the iteration's ``recon_real`` / ``recon_fake``,
     which BEGAN's ``train_step`` has already averaged over all ranks (``BEGAN.agree_across_ranks``), so every rank
-    applies the same update. A non-finite value stops training before the law (and any checkpoint) sees it.
+    applies the same update. On an iteration without a G step (``discriminator_steps`` > 1 or D's gradient
+    accumulation) L(G(z)) is the D step's ``recon_fake_disc``, measured before D's update, as compare_gan's BEGAN
+    updates k with every D step. A non-finite value stops training before the law (and any checkpoint) sees it.
     ``k_t`` (after the update), ``m_global`` and ``balance`` are logged every iteration. The lr decay on an
     M_global stall is a separate hook, :class:`MGlobalPlateauHook`, which reads the logged ``train/m_global``.
     """
@@ -48,16 +50,19 @@ class BEGANEquilibriumHook(Hook):
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs: Optional[dict] = None) -> None:
         """Refuse non-finite outputs, update k_t and log it."""
-        if not outputs or 'recon_real' not in outputs or 'recon_fake' not in outputs:
-            raise KeyError('BEGANEquilibriumHook needs `recon_real` and `recon_fake` in the train_step outputs '
-                           f'of every iteration, got keys {sorted(outputs or {})}')
+        outputs = outputs or {}
+        recon_fake = outputs.get('recon_fake', outputs.get('recon_fake_disc'))
+        if 'recon_real' not in outputs or recon_fake is None:
+            raise KeyError('BEGANEquilibriumHook needs `recon_real` and `recon_fake` (or, on D-only iterations, '
+                           '`recon_fake_disc`) in the train_step outputs of every iteration, got keys '
+                           f'{sorted(outputs)}')
         values = {key: value for key, value in outputs.items() if isinstance(value, Tensor)}
         if not torch.isfinite(torch.stack([v.detach().float().reshape(()) for v in values.values()])).all():
             raise_non_finite(runner, {key: v.item() for key, v in values.items() if not math.isfinite(v.item())})
         model = self.began_model(runner)
-        k_next, balance = next_k(model.k_t, model.gamma, model.lambda_k, outputs['recon_real'], outputs['recon_fake'])
+        k_next, balance = next_k(model.k_t, model.gamma, model.lambda_k, outputs['recon_real'], recon_fake)
         model.k_t.copy_(k_next)
-        m_global = convergence_measure(model.gamma, outputs['recon_real'], outputs['recon_fake'])
+        m_global = convergence_measure(model.gamma, outputs['recon_real'], recon_fake)
         k_t, m_global, balance = torch.stack([model.k_t, m_global, balance]).tolist()
         hub = runner.message_hub
         hub.update_scalar('train/k_t', k_t)
