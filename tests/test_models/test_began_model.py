@@ -259,17 +259,25 @@ def test_discriminator_steps_follow_base_gan():
         g_step = it % 2 == 1
         assert ('recon_fake' in log) == g_step and ('loss_gen' in log) == g_step
         assert 'recon_fake_disc' in log and 'recon_real' in log
-        moved = {name: not all(torch.equal(a, b) for a, b in zip(before.values(), net.state_dict().values()))
-                 for name, before, net in [('D', disc_before, model.discriminator), ('G', gen_before, model.generator),
-                                           ('EMA', ema_before, model.generator_ema)]}
+        moved = dict(D=changed(disc_before, model.discriminator), G=changed(gen_before, model.generator),
+                     EMA=changed(ema_before, model.generator_ema))
         assert moved == dict(D=True, G=g_step, EMA=g_step)
+
+
+def changed(state_before: dict, net: torch.nn.Module) -> bool:
+    return not all(torch.equal(before, now) for before, now in zip(state_before.values(), net.state_dict().values()))
 
 
 def test_generator_steps_train_g_several_times(monkeypatch):
     model = make_model(generator_steps=3)
-    calls = []
     train_generator = model.train_generator
-    monkeypatch.setattr(model, 'train_generator', lambda *a, **k: calls.append(1) or train_generator(*a, **k))
+    calls = []
+
+    def counted_train_generator(*args, **kwargs):
+        calls.append(1)
+        return train_generator(*args, **kwargs)
+
+    monkeypatch.setattr(model, 'train_generator', counted_train_generator)
     MessageHub.get_current_instance().update_info('iter', 0)
     log = model.train_step(batch(), make_optim(model))
     assert len(calls) == 3 and 'recon_fake' in log
