@@ -107,11 +107,11 @@ train_cfg = dict(max_iters=10000, val_interval=2)
 
 def train_validating_at_3(work, data_root, max_iters: int = 6, loop: str = 'ResumableIterBasedTrainLoop',
                           checkpoint_interval: int = 2, resume: bool = False,
-                          sigterm: Optional[SigtermInValidationHook] = None) -> Runner:
+                          sigterm: Optional[SigtermInValidationHook] = None, validation: str = VALIDATION) -> Runner:
     """A tiny run validating every three iterations (four SWD batches), checkpoints every ``checkpoint_interval``;
     ``sigterm`` (a hook) signals SIGTERM in the first validation."""
     cfg = tiny_cfg(FASHION_CFG, work, data_root, max_iters=max_iters, vis_interval=100,
-                   extra=VALIDATION.format(root=str(data_root)))
+                   extra=validation.format(root=str(data_root)))
     cfg.train_cfg = dict(type=loop, max_iters=max_iters, val_interval=3)
     cfg.default_hooks.checkpoint.update(interval=checkpoint_interval, save_best=None)
     cfg.resume = resume
@@ -142,14 +142,41 @@ def test_sigterm_during_validation(tmp_path, image_folder, loop, checkpoint_inte
         assert torch.equal(saved['rng_states'][0]['torch'], signaller.rng_before)
 
 
+def with_fid(validation: str, real_stats) -> str:
+    """``validation`` with an :class:`OfflineFID` first, its real-image statistics to be extracted into
+    ``real_stats``."""
+    return validation.replace('metrics=[', f"metrics=[dict(type='OfflineFID', prefix='FID', fake_nums=16, "
+                                           f"real_nums=16, inception_pkl={str(real_stats)!r}), ")
+
+
 @pytest.mark.integration
-def test_sigterm_to_one_rank_during_validation_stops_both(tmp_path):
-    """The ranks agree after every validation batch: both leave validation at the same batch (no rank waits in a
-    collective for the other), rank 0 writes the checkpoint, and neither aborts at exit."""
+def test_sigterm_while_fid_extracts_real_features(tmp_path, image_folder):
+    """A SIGTERM before the metrics prepare stops training before FID's real-image features are extracted (they
+    take minutes on a CPU): checkpoint written, no validation batch run, no real-image statistics saved."""
+    real_stats = tmp_path / 'real_stats.pkl'
+    signaller = SigtermInValidationHook(before_preparation=True)
+    runner = train_validating_at_3(tmp_path / 'work', image_folder, max_iters=100, sigterm=signaller,
+                                   validation=with_fid(VALIDATION, real_stats))
+    preemption = next(hook for hook in runner.hooks if isinstance(hook, PreemptionHook))
+    assert preemption.preempted and preemption.preparation_check is None
+    assert runner.iter == 3 and signaller.batches == 0 and not real_stats.exists()
+    last = (tmp_path / 'work' / 'last_checkpoint').read_text().strip()
+    assert last.endswith('iter_3.pth') and torch.load(last)['meta']['iter'] == 3
+    # the data preprocessor checks no more: a resumed run preprocesses unhindered
+    assert not runner.model.data_preprocessor._forward_pre_hooks
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize('before_preparation', [False, True])
+def test_sigterm_to_one_rank_during_validation_stops_both(tmp_path, before_preparation):
+    """The ranks agree before every batch of FID's real-image extraction and after every validation batch: both
+    leave validation at the same batch (no rank waits in a collective for the other), rank 0 writes the
+    checkpoint, and neither aborts at exit."""
     data = write_images(tmp_path / 'data', 16, 28, channels=1)
-    extra = VALIDATION.format(root=str(data)) + """
+    real_stats = tmp_path / 'real_stats.pkl'
+    extra = with_fid(VALIDATION, real_stats).format(root=str(data)) + f"""
 custom_imports = dict(imports=['mmbegan', 'tests.sigterm_in_validation_hook'], allow_failed_imports=False)
-custom_hooks = custom_hooks + [dict(type='SigtermInValidationHook', rank=1)]
+custom_hooks = custom_hooks + [dict(type='SigtermInValidationHook', rank=1, before_preparation={before_preparation})]
 train_cfg = dict(max_iters=100, val_interval=3)
 """
     cfg = tiny_config_file(tmp_path, FASHION_CFG, data, max_iters=100, extra=extra)
@@ -163,6 +190,7 @@ train_cfg = dict(max_iters=100, val_interval=3)
     # a rank that exits with 143 first makes torchrun SIGTERM the other, which may be past its barrier: 143 or -15
     assert 'exitcode  : 143' in output and 'SIGABRT' not in output, output[-3000:]
     assert 'Iter(train) [  4/100]' not in output
+    assert real_stats.exists() != before_preparation  # extracted in full only when the signal came after it
     last = (work / 'last_checkpoint').read_text().strip()
     assert last.endswith('iter_3.pth') and torch.load(last)['meta']['iter'] == 3
     assert len(torch.load(last)['rng_states']) == 2

@@ -1,5 +1,6 @@
 """Stop cleanly, with a checkpoint, when the job is pre-empted (SIGTERM)."""
 import signal
+from functools import partial
 from typing import Optional
 
 import torch
@@ -7,6 +8,8 @@ from mmagic.registry import HOOKS
 from mmengine.dist import all_reduce, get_world_size
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
+from mmengine.model import is_model_wrapper
+from torch.utils.hooks import RemovableHandle
 
 from ..runner.resumable_iter_loop import ResumableIterBasedTrainLoop, ValidationInterrupted
 from .resumable_checkpoint_hook import ResumableCheckpointHook, checkpoint_hook_of
@@ -29,8 +32,11 @@ class PreemptionHook(Hook):
 
     A validation run during training (FID's thousands of samples take minutes, longer than a cluster's grace
     period) is left after its current batch instead: the checkpoint of the iterations trained so far is written
-    and :class:`ValidationInterrupted` ends training; the metrics of that validation are not computed. (With
-    another train loop, the stop comes after the first iteration that follows the validation.)
+    and :class:`ValidationInterrupted` ends training; the metrics of that validation are not computed. So is the
+    metrics' preparation before the first validation batch (FID's real-image features: 10k images take minutes
+    on a CPU), checked before every batch that passes the model's data preprocessor, as mmagic's real-feature
+    extraction has each one do; the unfinished real-image statistics are not saved. (With another train loop, the
+    stop comes after the first iteration that follows the validation.)
     """
 
     priority = 'BELOW_NORMAL'  # before RandomStateHook and the checkpoint hook, which see the stop
@@ -40,6 +46,7 @@ class PreemptionHook(Hook):
         self.preempted = False
         self.previous_handler = None
         self.checkpoint_hook: Optional[ResumableCheckpointHook] = None
+        self.preparation_check: Optional[RemovableHandle] = None
 
     def before_train(self, runner) -> None:
         self.checkpoint_hook = checkpoint_hook_of(runner, 'PreemptionHook')
@@ -55,18 +62,47 @@ class PreemptionHook(Hook):
             self.preempted = True
             runner.train_loop.stop_training = True
 
+    def before_val(self, runner) -> None:
+        if self.interrupts_validation(runner):
+            model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+            self.preparation_check = model.data_preprocessor.register_forward_pre_hook(
+                partial(self.leave_preparation_if_stopped, runner))
+
+    def before_val_iter(self, runner, batch_idx: int, data_batch=None) -> None:
+        self.remove_preparation_check()  # the metrics are prepared; from here on after_val_iter checks
+
     def after_val_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
-        # outside training SIGTERM keeps its default; with another train loop the stop comes after the next
-        # iteration (checked before the all-reduce, which only the resumable loop needs per validation batch)
-        if self.checkpoint_hook is None or not isinstance(runner.train_loop, ResumableIterBasedTrainLoop):
-            return
+        if self.interrupts_validation(runner):
+            self.leave_validation_if_stopped(runner)
+
+    def after_val(self, runner) -> None:
+        self.remove_preparation_check()
+
+    def interrupts_validation(self, runner) -> bool:
+        """Whether a SIGTERM during validation ends training: only while training with the resumable loop
+        (outside training SIGTERM keeps its default; with another train loop the stop comes after the next
+        iteration)."""
+        return self.checkpoint_hook is not None and isinstance(runner.train_loop, ResumableIterBasedTrainLoop)
+
+    def leave_preparation_if_stopped(self, runner, preprocessor=None, inputs=None) -> None:
+        """Forward pre-hook of the data preprocessor while the metrics prepare."""
+        self.leave_validation_if_stopped(runner)
+
+    def leave_validation_if_stopped(self, runner) -> None:
+        """Write the checkpoint of the iterations trained so far and leave validation if any rank was signalled."""
         if not self.agreed_stop():
             return
         print_log(f'SIGTERM during validation: stopping after iteration {runner.iter} with a checkpoint, without '
                   "this validation's metrics; continue with --resume", logger='current')
         self.preempted = True
+        self.remove_preparation_check()
         self.checkpoint_hook.save_between_iterations(runner)
         raise ValidationInterrupted(f'SIGTERM during validation after iteration {runner.iter}')
+
+    def remove_preparation_check(self) -> None:
+        if self.preparation_check is not None:
+            self.preparation_check.remove()
+            self.preparation_check = None
 
     def agreed_stop(self) -> bool:
         """Whether any rank received SIGTERM (the same answer on every rank)."""
@@ -79,4 +115,5 @@ class PreemptionHook(Hook):
     def after_train(self, runner) -> None:
         if self.previous_handler is not None:
             signal.signal(signal.SIGTERM, self.previous_handler)
+        self.remove_preparation_check()
         self.checkpoint_hook = None
