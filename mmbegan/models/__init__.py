@@ -2,6 +2,7 @@
 from .began import BEGAN
 from .began_discriminator import BEGANDiscriminator
 from .began_generator import BEGANGenerator
+from .began_small_discriminator import BEGANSmallDiscriminator
 from .data_preprocessors import BatchedDataPreprocessor
 
-__all__ = ['BEGAN', 'BEGANDiscriminator', 'BEGANGenerator', 'BatchedDataPreprocessor']
+__all__ = ['BEGAN', 'BEGANDiscriminator', 'BEGANGenerator', 'BEGANSmallDiscriminator', 'BatchedDataPreprocessor']
