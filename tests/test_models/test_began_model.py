@@ -17,8 +17,8 @@ GEN = dict(type='BEGANGenerator', output_scale=16, base_channels=4, noise_size=8
 DISC = dict(type='BEGANDiscriminator', input_scale=16, base_channels=4, embedding_size=8, init_type='pytorch')
 
 
-def make_model(**kwargs) -> BEGAN:
-    model = BEGAN(GEN, DISC, data_preprocessor=DataPreprocessor(), **kwargs)
+def make_model(disc: dict = DISC, **kwargs) -> BEGAN:
+    model = BEGAN(GEN, disc, data_preprocessor=DataPreprocessor(), **kwargs)
     model.init_weights()
     BEGANEquilibriumHook().before_train(SimpleNamespace(model=model))  # what a training run does
     return model

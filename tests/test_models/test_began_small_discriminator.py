@@ -1,10 +1,9 @@
 """BEGANSmallDiscriminator (Lucic et al.'s BEGAN auto-encoder): shapes, size, initialisation, argument errors."""
 import pytest
 import torch
-from mmagic.registry import MODELS
-from mmengine.registry import init_default_scope
 
-from mmbegan.models import BEGAN, BEGANSmallDiscriminator
+from mmbegan.models import BEGANSmallDiscriminator
+from tests.test_models.test_began_model import l1, step_and_replay
 
 
 @pytest.mark.parametrize('scale, channels', [(28, 1), (32, 1), (64, 3)])
@@ -34,15 +33,15 @@ def test_default_init_is_normal_002_with_zero_bias():
     assert all(not m.bias.any() for m in disc.modules() if hasattr(m, 'bias') and m.bias is not None)
 
 
-def test_drives_began_with_the_latent_constraint():
-    init_default_scope('mmagic')
-    model = MODELS.build(dict(
-        type='BEGAN', data_preprocessor=dict(type='BatchedDataPreprocessor'),
-        generator=dict(type='DCGANGenerator', output_scale=32, out_channels=1, base_channels=16, noise_size=8),
-        discriminator=dict(type='BEGANSmallDiscriminator', input_scale=32, in_channels=1, base_channels=4,
-                           embedding_size=8),
-        latent_constraint=0.1))
-    assert isinstance(model, BEGAN) and model.noise_size == model.discriminator.embedding_size == 8
+def test_trains_in_began_with_the_latent_constraint():
+    """As BEGAN's discriminator: L_D = L(x) − k_t·L(G(z_D)) + BEGAN-CS's term on its bottleneck, computed by hand."""
+    small = dict(type='BEGANSmallDiscriminator', input_scale=16, base_channels=4, embedding_size=8)
+    log, ref, real, z_d, fake_d = step_and_replay(disc=small, latent_constraint=0.5)
+    assert isinstance(ref.discriminator, BEGANSmallDiscriminator)
+    latent = 0.5 * (ref.discriminator.encoder(fake_d) - z_d).abs().mean()
+    expected = l1(real, ref) - 0.25 * l1(fake_d, ref) + latent
+    assert log['loss_latent'].item() == pytest.approx(latent.item(), rel=1e-5)
+    assert log['loss_disc'].item() == pytest.approx(expected.item(), rel=1e-5)
 
 
 @pytest.mark.parametrize('kwargs, match', [
