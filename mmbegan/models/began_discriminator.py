@@ -6,7 +6,7 @@ from torch import Tensor
 
 from .began_decoder import BEGANDecoder
 from .began_encoder import BEGANEncoder
-from .began_network import BEGANNetwork, check_image_channels, check_positive_int, num_scales
+from .began_network import BEGANNetwork, check_image_channels, check_images, check_positive_int, num_scales
 
 
 @MODELS.register_module()
@@ -44,18 +44,10 @@ class BEGANDiscriminator(BEGANNetwork):
         self.decoder = BEGANDecoder(scales, in_channels, base_channels, embedding_size, num_convs,
                                     skip_connections)
 
-    def check_input(self, x: Tensor) -> None:
-        """Raise a ValueError that names the mismatch when ``x`` is not what this auto-encoder was built for."""
-        expected = (self.in_channels, self.input_scale, self.input_scale)
-        if x.ndim != 4 or tuple(x.shape[1:]) != expected:
-            raise ValueError(f'BEGANDiscriminator expects images of shape (N, {expected[0]}, {expected[1]}, '
-                             f'{expected[2]}) (in_channels, input_scale, input_scale), got {tuple(x.shape)}; '
-                             'check the data pipeline (color_type, image size) against the model config')
-
     def forward(self, x: Tensor, return_embedding: bool = False) -> Union[Tensor, Tuple[Tensor, Tensor]]:
         """Reconstruct ``x``: D(x), with the same shape as ``x``; with ``return_embedding`` also the bottleneck
         h = Enc(x) (N×embedding_size), which BEGAN-CS's latent constraint compares with z."""
-        self.check_input(x)
+        check_images(x, self.in_channels, self.input_scale, type(self).__name__)
         carry = self.current_carry()
         embedding = self.encoder(x, carry)
         recon = self.decoder(embedding, carry)

@@ -34,6 +34,16 @@ def check_image_channels(value: int, name: str) -> None:
         raise ValueError(f'{name} must be 1 (grayscale) or 3 (RGB), got {value!r}')
 
 
+def check_images(x: Tensor, channels: int, scale: int, owner: str) -> None:
+    """Raise a ValueError that names the mismatch when ``x`` is not a batch of ``channels``×``scale``×``scale``
+    images, the input ``owner`` (a discriminator's class name) was built for."""
+    expected = (channels, scale, scale)
+    if x.ndim != 4 or tuple(x.shape[1:]) != expected:
+        raise ValueError(f'{owner} expects images of shape (N, {channels}, {scale}, {scale}) (in_channels, '
+                         f'input_scale, input_scale), got {tuple(x.shape)}; check the data pipeline (color_type, '
+                         'image size) against the model config')
+
+
 def conv3x3(in_channels: int, out_channels: int, stride: int = 1) -> nn.Conv2d:
     """3×3 convolution that keeps the size (stride 1) or halves it (stride 2)."""
     return nn.Conv2d(in_channels, out_channels, 3, stride=stride, padding=1)

@@ -5,7 +5,7 @@ from mmagic.registry import MODELS
 from mmengine.model import BaseModule
 from torch import Tensor, nn
 
-from .began_network import check_image_channels, check_positive_int
+from .began_network import check_image_channels, check_images, check_positive_int
 
 NORMAL_INIT = dict(type='Normal', std=0.02, layer=['Conv2d', 'ConvTranspose2d', 'Linear'])
 
@@ -42,7 +42,7 @@ class BEGANSmallDiscriminator(BaseModule):
         self.in_channels = in_channels
         self.embedding_size = embedding_size
         code_shape = (2 * base_channels, input_scale // 4, input_scale // 4)
-        code_size = code_shape[0] * code_shape[1] * code_shape[2]
+        code_size = 2 * base_channels * (input_scale // 4) ** 2
         self.encoder = nn.Sequential(
             nn.Conv2d(in_channels, base_channels, 4, stride=2, padding=1), nn.LeakyReLU(0.2),
             nn.Conv2d(base_channels, 2 * base_channels, 4, stride=2, padding=1), nn.Flatten(),
@@ -54,10 +54,7 @@ class BEGANSmallDiscriminator(BaseModule):
 
     def forward(self, x: Tensor, return_embedding: bool = False) -> Union[Tensor, Tuple[Tensor, Tensor]]:
         """Reconstruct ``x`` (N×C×s×s); with ``return_embedding`` also the bottleneck h (N×embedding_size)."""
-        expected = (self.in_channels, self.input_scale, self.input_scale)
-        if x.ndim != 4 or tuple(x.shape[1:]) != expected:
-            raise ValueError(f'BEGANSmallDiscriminator expects images of shape (N, {expected[0]}, {expected[1]}, '
-                             f'{expected[2]}) (in_channels, input_scale, input_scale), got {tuple(x.shape)}')
+        check_images(x, self.in_channels, self.input_scale, type(self).__name__)
         embedding = self.encoder(x)
         recon = self.decoder(embedding)
         return (recon, embedding) if return_embedding else recon

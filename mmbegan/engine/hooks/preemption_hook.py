@@ -1,6 +1,5 @@
 """Stop cleanly, with a checkpoint, when the job is pre-empted (SIGTERM)."""
 import signal
-from functools import partial
 from typing import Optional
 
 import torch
@@ -66,7 +65,7 @@ class PreemptionHook(Hook):
         if self.interrupts_validation(runner):
             model = runner.model.module if is_model_wrapper(runner.model) else runner.model
             self.preparation_check = model.data_preprocessor.register_forward_pre_hook(
-                partial(self.leave_preparation_if_stopped, runner))
+                lambda preprocessor, inputs: self.leave_validation_if_stopped(runner))
 
     def before_val_iter(self, runner, batch_idx: int, data_batch=None) -> None:
         self.remove_preparation_check()  # the metrics are prepared; from here on after_val_iter checks
@@ -84,10 +83,6 @@ class PreemptionHook(Hook):
         iteration)."""
         return self.checkpoint_hook is not None and isinstance(runner.train_loop, ResumableIterBasedTrainLoop)
 
-    def leave_preparation_if_stopped(self, runner, preprocessor=None, inputs=None) -> None:
-        """Forward pre-hook of the data preprocessor while the metrics prepare."""
-        self.leave_validation_if_stopped(runner)
-
     def leave_validation_if_stopped(self, runner) -> None:
         """Write the checkpoint of the iterations trained so far and leave validation if any rank was signalled."""
         if not self.agreed_stop():
@@ -95,7 +90,6 @@ class PreemptionHook(Hook):
         print_log(f'SIGTERM during validation: stopping after iteration {runner.iter} with a checkpoint, without '
                   "this validation's metrics; continue with --resume", logger='current')
         self.preempted = True
-        self.remove_preparation_check()
         self.checkpoint_hook.save_between_iterations(runner)
         raise ValidationInterrupted(f'SIGTERM during validation after iteration {runner.iter}')
 
