@@ -1,12 +1,16 @@
 """Pre-emption (SIGTERM) saves a resumable checkpoint; checkpoint writes are atomic."""
 import contextlib
+import io
 import os
 import signal
 import subprocess
+import sys
 import time
 from typing import Optional
 
 import pytest
+import rich
+import rich.console
 import torch
 from mmengine.runner import Runner
 
@@ -17,6 +21,7 @@ from tests.sigterm_in_validation_hook import SigtermInValidationHook
 from tests.test_engine.test_distributed import free_port
 from tests.test_engine.test_resume import assert_same, plateau_hook, state_of
 
+HIDE_CURSOR, SHOW_CURSOR = '\x1b[?25l', '\x1b[?25h'
 VALIDATION = """
 val_dataloader = dict(batch_size=4, num_workers=0, persistent_workers=False,
                       dataset=dict(data_root={root!r}, data_prefix=dict(gt='')))
@@ -150,9 +155,14 @@ def with_fid(validation: str, real_stats) -> str:
 
 
 @pytest.mark.integration
-def test_sigterm_while_fid_extracts_real_features(tmp_path, image_folder):
+def test_sigterm_while_fid_extracts_real_features(tmp_path, image_folder, monkeypatch):
     """A SIGTERM before the metrics prepare stops training before FID's real-image features are extracted (they
-    take minutes on a CPU): checkpoint written, no validation batch run, no real-image statistics saved."""
+    take minutes on a CPU): checkpoint written, no validation batch run, no real-image statistics saved, and the
+    cursor that mmagic's progress bar hid in the terminal shown again."""
+    terminal = io.StringIO()
+    monkeypatch.setattr(rich, '_console', rich.console.Console(file=terminal, force_terminal=True))
+    for stream in ('stdout', 'stderr'):  # the progress bar, never stopped, redirects them
+        monkeypatch.setattr(sys, stream, getattr(sys, stream))
     real_stats = tmp_path / 'real_stats.pkl'
     signaller = SigtermInValidationHook(before_preparation=True)
     runner = train_validating_at_3(tmp_path / 'work', image_folder, max_iters=100, sigterm=signaller,
@@ -164,6 +174,8 @@ def test_sigterm_while_fid_extracts_real_features(tmp_path, image_folder):
     assert last.endswith('iter_3.pth') and torch.load(last)['meta']['iter'] == 3
     # the data preprocessor checks no more: a resumed run preprocesses unhindered
     assert not runner.model.data_preprocessor._forward_pre_hooks
+    written = terminal.getvalue()
+    assert written.rfind(HIDE_CURSOR) > -1 and written.rfind(SHOW_CURSOR) > written.rfind(HIDE_CURSOR)
 
 
 @pytest.mark.integration
