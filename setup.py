@@ -40,6 +40,7 @@ setup(
         'opencv-python<4.12',
         'matplotlib>=3.5',
         'tqdm>=4.60',
+        'rich',
     ],
     extras_require={
         'tests': ['pytest>=7', 'ruff', 'scikit-image'],
