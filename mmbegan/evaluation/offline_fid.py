@@ -4,6 +4,7 @@ import warnings
 from contextlib import contextmanager
 from typing import Iterator, Optional
 
+import rich
 import torch
 from mmagic.evaluation.metrics import FrechetInceptionDistance
 from mmagic.registry import METRICS
@@ -61,11 +62,16 @@ class OfflineFID(FrechetInceptionDistance):
     def prepare(self, module: nn.Module, dataloader: DataLoader) -> None:
         """mmagic's preparation, with the network loaded onto the model's device first when that is not the CPU:
         the cached network is frozen, its weights are constants of its graph, which ``.to(device)`` leaves where
-        they are."""
+        they are. When the real-image extraction is left by an exception (Ctrl-C, a pre-emption), the terminal's
+        cursor is shown again: mmagic's progress bar hid it and is not stopped then."""
         device = module.data_preprocessor.device
         if torch.device(device).type != 'cpu':
             self.inception = torch.jit.load(self.inception_path, map_location=device)
-        super().prepare(module, dataloader)
+        try:
+            super().prepare(module, dataloader)
+        except BaseException:
+            rich.get_console().show_cursor(True)
+            raise
 
     def forward_inception(self, image: Tensor) -> Tensor:
         if self.crop:

@@ -1,4 +1,5 @@
 """The small auto-encoder discriminator that Lucic et al. (2018) trained BEGAN with."""
+import math
 from typing import Optional, Tuple, Union
 
 from mmagic.registry import MODELS
@@ -42,7 +43,7 @@ class BEGANSmallDiscriminator(BaseModule):
         self.in_channels = in_channels
         self.embedding_size = embedding_size
         code_shape = (2 * base_channels, input_scale // 4, input_scale // 4)
-        code_size = 2 * base_channels * (input_scale // 4) ** 2
+        code_size = math.prod(code_shape)
         self.encoder = nn.Sequential(
             nn.Conv2d(in_channels, base_channels, 4, stride=2, padding=1), nn.LeakyReLU(0.2),
             nn.Conv2d(base_channels, 2 * base_channels, 4, stride=2, padding=1), nn.Flatten(),

@@ -2,7 +2,6 @@
 import signal
 from typing import Optional
 
-import rich
 import torch
 from mmagic.registry import HOOKS
 from mmengine.dist import all_reduce, get_world_size
@@ -35,9 +34,8 @@ class PreemptionHook(Hook):
     and :class:`ValidationInterrupted` ends training; the metrics of that validation are not computed. So is the
     metrics' preparation before the first validation batch (FID's real-image features: 10k images take minutes
     on a CPU), checked before every batch that passes the model's data preprocessor, as mmagic's real-feature
-    extraction has each one do; the unfinished real-image statistics are not saved, and the terminal's cursor,
-    which mmagic's progress bar hid, is shown again. (With another train loop, the stop comes after the first
-    iteration that follows the validation.)
+    extraction has each one do; the unfinished real-image statistics are not saved. (With another train loop, the
+    stop comes after the first iteration that follows the validation.)
     """
 
     priority = 'BELOW_NORMAL'  # before RandomStateHook and the checkpoint hook, which see the stop
@@ -93,8 +91,6 @@ class PreemptionHook(Hook):
                   "this validation's metrics; continue with --resume", logger='current')
         self.preempted = True
         self.checkpoint_hook.save_between_iterations(runner)
-        if self.preparation_check is not None:  # mmagic's feature-extraction progress bar, never stopped, hid it
-            rich.get_console().show_cursor(True)
         raise ValidationInterrupted(f'SIGTERM during validation after iteration {runner.iter}')
 
     def remove_preparation_check(self) -> None:
