@@ -1,0 +1,123 @@
+"""Time to quality of a training run: each checkpoint's minutes from the start and test metrics, and the first
+checkpoint whose FID is at or below each threshold.
+
+    python tools/analysis_tools/time_to_quality.py CONFIG WORK_DIR [--iters N ...] [--metrics PREFIX ...]
+        [--fid-key FID-10k-Lucic/fid] [--thresholds 30 22.9] [--out rows.json] [--cfg-options ...]
+
+CONFIG is the config the run trained; WORK_DIR its work dir (``iter_N.pth`` and mmengine's logs). Minutes are
+training wall clock from the logs (``mmbegan.apis.checkpoint_times``: start-up, validation and checkpointing
+included). Each checkpoint (default: every ``iter_N.pth``) is evaluated with the config's test metrics whose prefix
+``--metrics`` names (default: all of them), as ``tools/test.py`` does, into ``WORK_DIR/time_to_quality/iter_N/``.
+Prints a Markdown table (per-class shares only in ``--out``).
+"""
+import argparse
+import glob
+import json
+import os.path as osp
+import re
+from typing import Dict, List, Optional
+
+import mmbegan  # noqa: F401 I001  # isort: skip  (first: silences known third-party import warnings)
+from mmengine.config import Config, DictAction
+from mmengine.runner import Runner
+
+from mmbegan.apis import check_work_dir, checkpoint_times, load_config, run_test
+from mmbegan.datasets import check_data_roots
+from mmbegan.engine import check_checkpoint_file
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('config', help='the config the run trained')
+    parser.add_argument('work_dir', help="the run's work dir")
+    parser.add_argument('--iters', type=int, nargs='+', help='checkpoints to evaluate (default: all iter_N.pth)')
+    parser.add_argument('--metrics', nargs='+', help="prefixes of the config's test metrics to compute (default: all)")
+    parser.add_argument('--fid-key', default='FID-10k-Lucic/fid', help='the metric the thresholds apply to')
+    parser.add_argument('--thresholds', type=float, nargs='+', default=[30.0, 22.9])
+    parser.add_argument('--out', help='write every row (all metrics) to this JSON file')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction, help='override settings of the config')
+    return parser.parse_args()
+
+
+def select_metrics(cfg: Config, prefixes: Optional[List[str]], fid_key: str) -> None:
+    """Keep the test metrics named by ``prefixes``; fail before any work if one is missing or none gives ``fid_key``."""
+    evaluator = cfg.get('test_evaluator')
+    if not isinstance(evaluator, dict) or 'metrics' not in evaluator:
+        raise ValueError(f'the config has no test_evaluator = dict(metrics=[...]) (got {evaluator!r})')
+    metrics = evaluator['metrics']
+    names = [metric.get('prefix') for metric in metrics]
+    if prefixes:
+        missing = sorted(set(prefixes) - set(names))
+        if missing:
+            raise ValueError(f'--metrics {missing} not among the config\'s test metric prefixes {names}')
+        cfg.test_evaluator['metrics'] = [metric for metric in metrics if metric.get('prefix') in prefixes]
+    kept = [metric.get('prefix') for metric in cfg.test_evaluator['metrics']]
+    if fid_key.split('/')[0] not in kept:
+        raise ValueError(f'--fid-key {fid_key}: no test metric with prefix {fid_key.split("/")[0]} among {kept}')
+
+
+def find_checkpoints(work_dir: str, iters: Optional[List[int]]) -> Dict[int, str]:
+    """The ``iter_N.pth`` files to evaluate, keyed by N; each is checked before any evaluation starts."""
+    names = (re.fullmatch(r'iter_(\d+)\.pth', osp.basename(path)) for path in glob.glob(osp.join(work_dir, 'iter_*')))
+    found = {int(name.group(1)): osp.join(work_dir, name.group(0)) for name in names if name}
+    if iters:
+        missing = sorted(set(iters) - set(found))
+        if missing:
+            raise FileNotFoundError(f'no checkpoint iter_N.pth for --iters {missing} in {work_dir} '
+                                    f'(it holds {sorted(found)})')
+        found = {n: found[n] for n in iters}
+    if not found:
+        raise FileNotFoundError(f'no iter_N.pth checkpoint in {work_dir}')
+    for path in found.values():
+        check_checkpoint_file(path, 'checkpoint')
+    return dict(sorted(found.items()))
+
+
+def evaluate(cfg: Config, checkpoint: str, work_dir: str) -> Dict[str, float]:
+    """The selected test metrics of one checkpoint (a fresh Runner per checkpoint, as tools/test.py builds one)."""
+    cfg = cfg.copy()
+    cfg.load_from = checkpoint
+    cfg.work_dir = work_dir
+    cfg.experiment_name = f'time_to_quality_{osp.basename(work_dir)}'
+    return run_test(Runner.from_cfg(cfg))
+
+
+def main() -> None:
+    args = parse_args()
+    if args.out and osp.exists(args.out):
+        raise FileExistsError(f'--out {args.out} exists; name a new file')
+    cfg = load_config(args.config, args.cfg_options)
+    select_metrics(cfg, args.metrics, args.fid_key)
+    check_data_roots(cfg, ('test_dataloader',))
+    checkpoints = find_checkpoints(args.work_dir, args.iters)
+    times = checkpoint_times(args.work_dir)
+    unlogged = sorted(set(checkpoints) - set(times))
+    if unlogged:
+        raise ValueError(f'{args.work_dir}: no "Saving checkpoint at N iterations" log line for {unlogged}, so '
+                         'their time is unknown; pass --iters to leave them out')
+    out_root = osp.join(args.work_dir, 'time_to_quality')
+    check_work_dir(out_root)
+    rows = []
+    for iteration, path in checkpoints.items():
+        metrics = evaluate(cfg, path, osp.join(out_root, f'iter_{iteration}'))
+        rows.append(dict(iteration=iteration, minutes=times[iteration] / 60, **metrics))
+        if args.out:
+            with open(args.out, 'w') as f:
+                json.dump(rows, f, indent=1)
+    columns = [key for key, value in rows[0].items()
+               if key not in ('iteration', 'minutes') and '/share_' not in key and isinstance(value, (int, float))]
+    print('| iterations | minutes from start | ' + ' | '.join(columns) + ' |')
+    print('|---' * (len(columns) + 2) + '|')
+    for row in rows:
+        values = ' | '.join(f'{row[key]:.4g}' for key in columns)
+        print(f"| {row['iteration']} | {row['minutes']:.1f} | {values} |")
+    for threshold in args.thresholds:
+        reached = [row for row in rows if row[args.fid_key] <= threshold]
+        best = min(rows, key=lambda row: row[args.fid_key])
+        verdict = (f"first at {reached[0]['iteration']} iterations, {reached[0]['minutes']:.1f} min" if reached
+                   else f"not reached (best {best[args.fid_key]:.2f} at {best['iteration']} iterations)")
+        print(f'{args.fid_key} <= {threshold:g}: {verdict}')
+
+
+if __name__ == '__main__':
+    main()
