@@ -4,7 +4,8 @@ checkpoint whose FID is at or below each threshold.
     python tools/analysis_tools/time_to_quality.py CONFIG WORK_DIR [--iters N ...] [--metrics PREFIX ...]
         [--fid-key FID-10k-Lucic/fid] [--thresholds 30 22.9] [--out rows.json] [--cfg-options ...]
 
-CONFIG is the config the run trained; WORK_DIR its work dir (``iter_N.pth`` and mmengine's logs). Minutes are
+CONFIG is the config the run trained (the copy mmengine writes into the work dir carries the run's
+``--cfg-options``); WORK_DIR its work dir (``iter_N.pth`` and mmengine's logs). Minutes are
 training wall clock from the logs (``mmbegan.apis.checkpoint_times``: start-up, validation and checkpointing
 included). Each checkpoint (default: every ``iter_N.pth``) is evaluated with the config's test metrics whose prefix
 ``--metrics`` names (default: all of them), as ``tools/test.py`` does, into ``WORK_DIR/time_to_quality/iter_N/``.
