@@ -144,3 +144,35 @@ def test_checkpoint_coverage_prints_both_generators(trained):
     assert [row[1] for row in rows] == ['generator', 'generator_ema'] * 2
     for row in rows:
         assert 1 <= float(row[2]) <= 10 and abs(sum(map(float, row[3:])) - 1) < 1e-2
+
+
+@pytest.mark.integration
+def test_time_to_quality_times_and_evaluates_every_checkpoint(trained, tmp_path):
+    cfg, work, _ = trained
+    out = tmp_path / 'rows.json'
+    proc = run(['tools/analysis_tools/time_to_quality.py', cfg, work, '--fid-key', 'swd/avg', '--thresholds', '1000',
+                '0', '--out', str(out)])
+    rows = json.loads(out.read_text())
+    assert [row['iteration'] for row in rows] == [2, 4]
+    assert 0 <= rows[0]['minutes'] <= rows[1]['minutes']
+    assert all(row['swd/avg'] > 0 for row in rows)
+    assert '| iterations | minutes from start | swd/32 | swd/16 | swd/avg |' in proc.stdout
+    assert 'swd/avg <= 1000: first at 2 iterations' in proc.stdout
+    assert 'swd/avg <= 0: not reached (best' in proc.stdout
+    assert osp.isdir(osp.join(work, 'time_to_quality', 'iter_4'))
+
+
+@pytest.mark.integration
+def test_time_to_quality_refuses_bad_choices_before_evaluating(trained, tmp_path):
+    cfg, work, _ = trained
+    tool = 'tools/analysis_tools/time_to_quality.py'
+    proc = run([tool, cfg, str(tmp_path), '--fid-key', 'swd/avg'], check=False)
+    assert proc.returncode != 0 and f'no iter_N.pth checkpoint in {tmp_path}' in proc.stderr
+    proc = run([tool, cfg, work, '--metrics', 'FID-10k-Lucic'], check=False)
+    assert proc.returncode != 0 and "--metrics ['FID-10k-Lucic'] not among the config's test metric" in proc.stderr
+    proc = run([tool, cfg, work, '--iters', '3', '--fid-key', 'swd/avg'], check=False)
+    assert proc.returncode != 0 and 'no checkpoint iter_N.pth for --iters [3]' in proc.stderr
+    existing = tmp_path / 'rows.json'
+    existing.write_text('[]')
+    proc = run([tool, cfg, work, '--fid-key', 'swd/avg', '--out', str(existing)], check=False)
+    assert proc.returncode != 0 and 'exists; name a new file' in proc.stderr and existing.read_text() == '[]'
