@@ -163,7 +163,7 @@ def test_time_to_quality_times_and_evaluates_every_checkpoint(trained, tmp_path)
 
 
 @pytest.mark.integration
-def test_time_to_quality_refuses_bad_choices_before_evaluating(trained, tmp_path):
+def test_time_to_quality_refuses_bad_choices(trained, tmp_path):
     cfg, work, _ = trained
     tool = 'tools/analysis_tools/time_to_quality.py'
     proc = run([tool, cfg, str(tmp_path), '--fid-key', 'swd/avg'], check=False)
@@ -176,3 +176,5 @@ def test_time_to_quality_refuses_bad_choices_before_evaluating(trained, tmp_path
     existing.write_text('[]')
     proc = run([tool, cfg, work, '--fid-key', 'swd/avg', '--out', str(existing)], check=False)
     assert proc.returncode != 0 and 'exists; name a new file' in proc.stderr and existing.read_text() == '[]'
+    proc = run([tool, cfg, work, '--iters', '2', '--fid-key', 'swd/fid'], check=False)
+    assert proc.returncode != 0 and "--fid-key swd/fid is not among the metrics ['swd/16', " in proc.stderr

@@ -16,7 +16,8 @@ import glob
 import json
 import os.path as osp
 import re
-from typing import Dict, List, Optional
+import sys
+from typing import Dict, List, Optional, Tuple
 
 import mmbegan  # noqa: F401 I001  # isort: skip  (first: silences known third-party import warnings)
 from mmengine.config import Config, DictAction
@@ -83,8 +84,8 @@ def evaluate(cfg: Config, checkpoint: str, work_dir: str) -> Dict[str, float]:
     return run_test(Runner.from_cfg(cfg))
 
 
-def main() -> None:
-    args = parse_args()
+def plan(args: argparse.Namespace) -> Tuple[Config, Dict[int, str], Dict[int, float]]:
+    """The config with the chosen metrics, the checkpoints and their times; every input checked before any work."""
     if args.out and osp.exists(args.out):
         raise FileExistsError(f'--out {args.out} exists; name a new file')
     cfg = load_config(args.config, args.cfg_options)
@@ -96,15 +97,12 @@ def main() -> None:
     if unlogged:
         raise ValueError(f'{args.work_dir}: no "Saving checkpoint at N iterations" log line for {unlogged}, so '
                          'their time is unknown; pass --iters to leave them out')
-    out_root = osp.join(args.work_dir, 'time_to_quality')
-    check_work_dir(out_root)
-    rows = []
-    for iteration, path in checkpoints.items():
-        metrics = evaluate(cfg, path, osp.join(out_root, f'iter_{iteration}'))
-        rows.append(dict(iteration=iteration, minutes=times[iteration] / 60, **metrics))
-        if args.out:
-            with open(args.out, 'w') as f:
-                json.dump(rows, f, indent=1)
+    check_work_dir(osp.join(args.work_dir, 'time_to_quality'))
+    return cfg, checkpoints, times
+
+
+def print_report(rows: List[dict], fid_key: str, thresholds: List[float]) -> None:
+    """The Markdown table (scalar metrics but per-class shares) and the first checkpoint at or below each threshold."""
     columns = [key for key, value in rows[0].items()
                if key not in ('iteration', 'minutes') and '/share_' not in key and isinstance(value, (int, float))]
     print('| iterations | minutes from start | ' + ' | '.join(columns) + ' |')
@@ -112,12 +110,30 @@ def main() -> None:
     for row in rows:
         values = ' | '.join(f'{row[key]:.4g}' for key in columns)
         print(f"| {row['iteration']} | {row['minutes']:.1f} | {values} |")
-    for threshold in args.thresholds:
-        reached = [row for row in rows if row[args.fid_key] <= threshold]
-        best = min(rows, key=lambda row: row[args.fid_key])
+    best = min(rows, key=lambda row: row[fid_key])
+    for threshold in thresholds:
+        reached = [row for row in rows if row[fid_key] <= threshold]
         verdict = (f"first at {reached[0]['iteration']} iterations, {reached[0]['minutes']:.1f} min" if reached
-                   else f"not reached (best {best[args.fid_key]:.2f} at {best['iteration']} iterations)")
-        print(f'{args.fid_key} <= {threshold:g}: {verdict}')
+                   else f"not reached (best {best[fid_key]:.2f} at {best['iteration']} iterations)")
+        print(f'{fid_key} <= {threshold:g}: {verdict}')
+
+
+def main() -> None:
+    args = parse_args()
+    try:
+        cfg, checkpoints, times = plan(args)
+    except (OSError, ValueError) as err:
+        sys.exit(f'time_to_quality.py: {err}')
+    rows = []
+    for iteration, path in checkpoints.items():
+        metrics = evaluate(cfg, path, osp.join(args.work_dir, 'time_to_quality', f'iter_{iteration}'))
+        if args.fid_key not in metrics:
+            sys.exit(f'time_to_quality.py: --fid-key {args.fid_key} is not among the metrics {sorted(metrics)}')
+        rows.append(dict(iteration=iteration, minutes=times[iteration] / 60, **metrics))
+        if args.out:
+            with open(args.out, 'w') as f:
+                json.dump(rows, f, indent=1)
+    print_report(rows, args.fid_key, args.thresholds)
 
 
 if __name__ == '__main__':
