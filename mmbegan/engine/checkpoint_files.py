@@ -4,7 +4,7 @@ import glob
 import os.path as osp
 import re
 import zipfile
-from typing import Optional
+from typing import List, Optional, Tuple
 
 CHECKPOINT_NAME = re.compile(r'(?:iter|epoch)_(\d+)\.pth')
 
@@ -29,10 +29,15 @@ def newest_good_checkpoint(folder: str, written_since: Optional[float] = None) -
     """The complete ``iter_N.pth`` / ``epoch_N.pth`` of ``folder`` with the highest N, or None.
 
     With ``written_since`` (seconds since the epoch), files last modified before it are left out."""
-    found = [(int(match.group(1)), path) for path in glob.glob(osp.join(folder, '*.pth'))
-             if (match := CHECKPOINT_NAME.fullmatch(osp.basename(path)))
-             and (written_since is None or osp.getmtime(path) >= written_since)]
-    return next((path for _, path in sorted(found, reverse=True) if checkpoint_problem(path) is None), None)
+    found = [path for _, path in numbered_checkpoints(folder)
+             if written_since is None or osp.getmtime(path) >= written_since]
+    return next((path for path in reversed(found) if checkpoint_problem(path) is None), None)
+
+
+def numbered_checkpoints(folder: str) -> List[Tuple[int, str]]:
+    """The ``iter_N.pth`` / ``epoch_N.pth`` files of ``folder`` as (N, path), N ascending."""
+    return sorted((int(match.group(1)), path) for path in glob.glob(osp.join(folder, '*.pth'))
+                  if (match := CHECKPOINT_NAME.fullmatch(osp.basename(path))))
 
 
 def check_checkpoint_file(path: str, role: str) -> None:

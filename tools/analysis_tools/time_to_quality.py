@@ -12,10 +12,8 @@ included). Each checkpoint (default: every ``iter_N.pth``) is evaluated with the
 Prints a Markdown table (per-class shares only in ``--out``).
 """
 import argparse
-import glob
 import json
 import os.path as osp
-import re
 import sys
 from typing import Dict, List, Optional, Tuple
 
@@ -25,7 +23,7 @@ from mmengine.runner import Runner
 
 from mmbegan.apis import check_work_dir, checkpoint_times, load_config, run_test
 from mmbegan.datasets import check_data_roots
-from mmbegan.engine import check_checkpoint_file
+from mmbegan.engine import check_checkpoint_file, numbered_checkpoints
 
 
 def parse_args() -> argparse.Namespace:
@@ -60,19 +58,18 @@ def select_metrics(cfg: Config, prefixes: Optional[List[str]], fid_key: str) -> 
 
 def find_checkpoints(work_dir: str, iters: Optional[List[int]]) -> Dict[int, str]:
     """The ``iter_N.pth`` files to evaluate, keyed by N; each is checked before any evaluation starts."""
-    names = (re.fullmatch(r'iter_(\d+)\.pth', osp.basename(path)) for path in glob.glob(osp.join(work_dir, 'iter_*')))
-    found = {int(name.group(1)): osp.join(work_dir, name.group(0)) for name in names if name}
+    found = dict(numbered_checkpoints(work_dir))
     if iters:
         missing = sorted(set(iters) - set(found))
         if missing:
             raise FileNotFoundError(f'no checkpoint iter_N.pth for --iters {missing} in {work_dir} '
                                     f'(it holds {sorted(found)})')
-        found = {n: found[n] for n in iters}
+        found = {n: found[n] for n in sorted(iters)}
     if not found:
         raise FileNotFoundError(f'no iter_N.pth checkpoint in {work_dir}')
     for path in found.values():
         check_checkpoint_file(path, 'checkpoint')
-    return dict(sorted(found.items()))
+    return found
 
 
 def evaluate(cfg: Config, checkpoint: str, work_dir: str) -> Dict[str, float]:
