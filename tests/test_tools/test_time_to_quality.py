@@ -3,6 +3,7 @@ test_train_test_generate.py runs on a tiny run)."""
 import pytest
 
 from mmbegan.apis import checkpoint_times
+from tools.analysis_tools.time_to_quality import find_checkpoints
 
 
 def write_log(work_dir, stamp: str, lines) -> None:
@@ -36,3 +37,14 @@ def test_no_training_log_is_an_error_naming_the_folder(tmp_path):
     write_log(tmp_path, '20261205_120000', [('12:00:00', 'Config:'), ('12:30:00', 'Metrics: {}')])
     with pytest.raises(FileNotFoundError, match=str(tmp_path)):
         checkpoint_times(str(tmp_path))
+
+
+def test_find_checkpoints_takes_iteration_checkpoints_only(tmp_path, monkeypatch):
+    """epoch_N.pth files count epochs, not iterations: the time axis would be wrong, so they are left out."""
+    for name in ('iter_500.pth', 'iter_1000.pth', 'epoch_1000.pth', 'epoch_3.pth'):
+        (tmp_path / name).write_bytes(b'')
+    monkeypatch.setattr('tools.analysis_tools.time_to_quality.check_checkpoint_file', lambda path, role: None)
+    found = find_checkpoints(str(tmp_path), None)
+    assert found == {500: str(tmp_path / 'iter_500.pth'), 1000: str(tmp_path / 'iter_1000.pth')}
+    with pytest.raises(FileNotFoundError, match=r'\[3\]'):
+        find_checkpoints(str(tmp_path), [3])

@@ -58,7 +58,7 @@ def select_metrics(cfg: Config, prefixes: Optional[List[str]], fid_key: str) -> 
 
 def find_checkpoints(work_dir: str, iters: Optional[List[int]]) -> Dict[int, str]:
     """The ``iter_N.pth`` files to evaluate, keyed by N; each is checked before any evaluation starts."""
-    found = dict(numbered_checkpoints(work_dir))
+    found = {n: path for n, path in numbered_checkpoints(work_dir) if osp.basename(path).startswith('iter_')}
     if iters:
         missing = sorted(set(iters) - set(found))
         if missing:
