@@ -100,10 +100,15 @@ def real_features(args: argparse.Namespace) -> Dict[str, np.ndarray]:
     return features
 
 
+def statistics(features: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """Mean and covariance of Inception features, in float64 as FID needs them."""
+    features = features.astype(np.float64)
+    return features.mean(0), np.cov(features, rowvar=False)
+
+
 def fid(features: np.ndarray, reference: Tuple[np.ndarray, np.ndarray]) -> Tuple[float, float, float]:
     """FID, mean term and covariance term of ``features`` against the reference mean and covariance."""
-    features = features.astype(np.float64)
-    return OfflineFID._calc_fid(features.mean(0), np.cov(features, rowvar=False), *reference)
+    return OfflineFID._calc_fid(*statistics(features), *reference)
 
 
 def parse_args() -> argparse.Namespace:
@@ -135,12 +140,12 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     features = real_features(args)
-    test = features['test'].astype(np.float64)
-    reference = test.mean(0), np.cov(test, rowvar=False)
+    reference = statistics(features['test'])
+    num_test = len(features['test'])
     labels = features['train_labels']
     count = matched_count(labels, args.shares)
     print('class shares: ' + ', '.join(f'{name} {share:.3f}' for name, share in zip(CLASS_NAMES, args.shares)))
-    print(f'{count} training images per draw (of the first {len(labels)}) against {len(test)} test images, '
+    print(f'{count} training images per draw (of the first {len(labels)}) against {num_test} test images, '
           f'{args.resize} resize')
     rng = np.random.default_rng(args.seed)
     costs = []
