@@ -37,6 +37,19 @@ def test_auto_takes_mixed_precision_only_where_it_is_fast(machine, cuda, native,
     assert kind == expected and why.startswith('auto')
 
 
+@pytest.mark.parametrize('avx512_bf16, amx, onednn_bf16, native', [
+    (True, False, True, True),     # AVX-512 BF16 (e.g. AMD Zen 4, Intel Cooper Lake)
+    (False, True, True, True),     # AMX (Intel Sapphire Rapids and later)
+    (False, False, True, False),   # AVX-512 without bf16 instructions: oneDNN runs bf16, by conversion, slowly
+    (False, False, False, False),  # AVX2 only
+])
+def test_native_cpu_bf16_needs_bf16_instructions(monkeypatch, avx512_bf16, amx, onednn_bf16, native):
+    monkeypatch.setattr(torch.cpu, '_is_avx512_bf16_supported', lambda: avx512_bf16)
+    monkeypatch.setattr(torch.cpu, '_is_amx_tile_supported', lambda: amx)
+    monkeypatch.setattr(torch.ops.mkldnn, '_is_mkldnn_bf16_supported', lambda: onednn_bf16)
+    assert precision_module.native_cpu_bf16() is native
+
+
 def test_explicit_choices_and_amp(machine):
     machine(False, False)
     assert resolve_precision('fp32') == ('fp32', 'asked for')
