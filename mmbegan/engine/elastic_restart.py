@@ -7,6 +7,7 @@ counts as this job's when it was written after the torchrun agent (the worker's 
 """
 import os
 import os.path as osp
+import time
 from typing import Optional
 
 from .checkpoint_files import newest_good_checkpoint
@@ -23,13 +24,15 @@ def restart_count() -> int:
 
 def launcher_start_time() -> Optional[float]:
     """When this process's parent (the torchrun agent) started, in seconds since the epoch, read from Linux's
-    /proc; None where /proc cannot tell."""
+    /proc to a clock tick or two; None where /proc cannot tell. The boot time is the clock now less the uptime:
+    /proc/stat's ``btime`` is whole seconds, so a checkpoint the previous launch wrote within a second before
+    this one started could pass for this job's."""
     try:
         with open(f'/proc/{os.getppid()}/stat') as f:
             started_ticks = int(f.read().rsplit(')', 1)[1].split()[19])  # field 22, after "pid (comm)"
-        with open('/proc/stat') as f:
-            boot_time = next(int(line.split()[1]) for line in f if line.startswith('btime '))
-    except (OSError, ValueError, IndexError, StopIteration):
+        with open('/proc/uptime') as f:
+            boot_time = time.time() - float(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
         return None
     return boot_time + started_ticks / os.sysconf('SC_CLK_TCK')
 
