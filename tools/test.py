@@ -3,6 +3,7 @@
     python tools/test.py CONFIG CHECKPOINT [--out metrics.json] [--work-dir DIR] [--cfg-options ...]
 """
 import argparse
+import gc
 import sys
 
 import mmbegan  # noqa: F401 I001  # isort: skip  (first: silences known third-party import warnings)
@@ -13,7 +14,7 @@ from mmengine.runner import Runner
 
 from mmbegan.apis import add_common_args, check_work_dir, load_config_from_args, run_test
 from mmbegan.datasets import check_data_roots
-from mmbegan.engine import check_checkpoint_file, close_distributed, init_cpu_distributed
+from mmbegan.engine import check_checkpoint_file, close_distributed, exit_rank, init_cpu_distributed
 
 
 def parse_args() -> argparse.Namespace:
@@ -43,7 +44,10 @@ def main() -> None:
         print_log(f'Metrics: {metrics}')
         if args.out:
             mmengine.dump(metrics, args.out)
-    close_distributed()
+    del runner
+    gc.collect()  # as tools/train.py: everything holding the process group freed before it ends
+    if close_distributed():
+        exit_rank(0)
 
 
 if __name__ == '__main__':

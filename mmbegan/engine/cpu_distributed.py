@@ -1,7 +1,9 @@
 """Starting torch.distributed where mmengine cannot (CPU-only machines), and ending it cleanly on any device."""
 import logging
+import os
+import sys
 from datetime import timedelta
-from typing import Optional
+from typing import NoReturn, Optional
 
 import torch
 import torch.distributed as dist
@@ -22,14 +24,14 @@ def init_cpu_distributed(launcher: str) -> bool:
     return True
 
 
-def close_distributed(timeout: Optional[float] = None) -> None:
+def close_distributed(timeout: Optional[float] = None) -> bool:
     """End the job's process group after a barrier, so that no rank tears gloo down while another still uses it:
     without it, a rank finishing first made its peer abort at exit ("terminate called without an active
     exception", SIGABRT) on a loaded 2-core machine, failing a run whose training had completed. With
     ``timeout`` (seconds) the barrier waits no longer than that (a peer killed meanwhile does not hold this rank)
-    and the group is ended all the same."""
+    and the group is ended all the same. Returns True when there was a group to end."""
     if not dist.is_initialized():
-        return
+        return False
     if timeout is None:
         dist.barrier()
     else:
@@ -39,3 +41,15 @@ def close_distributed(timeout: Optional[float] = None) -> None:
             print_log(f'ranks did not meet within {timeout} s before ending the process group ({err})',
                       logger='current', level=logging.WARNING)
     dist.destroy_process_group()
+    return True
+
+
+def exit_rank(code: int) -> NoReturn:
+    """End a rank whose work is done and whose process group is closed without Python's finalization, after
+    flushing the output streams and log handlers. Objects that keep gloo's C++ threads or their pending work alive
+    until the interpreter is torn down made a rank abort there now and then ("terminate called without an active
+    exception", SIGABRT) even after :func:`close_distributed`, failing a run that had completed and saved."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
