@@ -50,7 +50,7 @@ class OfflineFID(FrechetInceptionDistance):
             raise ValueError(f'OfflineFID: crop must be a non-negative number of pixels, got {crop!r}')
         if precision == 'bf16' and not inception_path and not torch.cuda.is_available() and not native_cpu_bf16():
             warnings.warn('OfflineFID: precision bf16 on a CPU without native bf16 (no AVX-512 BF16 / AMX) runs the '
-                          'Inception about 20x slower than fp32; use fp32', RuntimeWarning)
+                          'Inception 3.6x (AVX-512) to 20x (AVX2) slower than fp32; use fp32', RuntimeWarning)
         inception_path = inception_path or offline_inception_path(precision=precision, resize=resize)
         super().__init__(fake_nums, real_nums, inception_style='StyleGAN', inception_path=inception_path, **kwargs)
         self.crop = crop
