@@ -3,7 +3,6 @@
     python tools/test.py CONFIG CHECKPOINT [--out metrics.json] [--work-dir DIR] [--cfg-options ...]
 """
 import argparse
-import gc
 import sys
 
 import mmbegan  # noqa: F401 I001  # isort: skip  (first: silences known third-party import warnings)
@@ -14,7 +13,7 @@ from mmengine.runner import Runner
 
 from mmbegan.apis import add_common_args, check_work_dir, load_config_from_args, run_test
 from mmbegan.datasets import check_data_roots
-from mmbegan.engine import check_checkpoint_file, close_distributed, exit_rank, init_cpu_distributed
+from mmbegan.engine import check_checkpoint_file, end_launched_rank, init_cpu_distributed
 
 
 def parse_args() -> argparse.Namespace:
@@ -45,9 +44,7 @@ def main() -> None:
         if args.out:
             mmengine.dump(metrics, args.out)
     del runner
-    gc.collect()  # as tools/train.py: everything holding the process group freed before it ends
-    if close_distributed():
-        exit_rank(0)
+    end_launched_rank(0)
 
 
 if __name__ == '__main__':

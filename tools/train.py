@@ -4,7 +4,6 @@
                                                    [--cfg-options k=v ...] [--launcher pytorch]
 """
 import argparse
-import gc
 import sys
 
 import mmbegan  # noqa: F401 I001  # isort: skip  (first: silences known third-party import warnings)
@@ -13,7 +12,7 @@ from mmengine.runner import Runner
 
 from mmbegan.apis import add_common_args, check_work_dir, choose_start, load_config_from_args
 from mmbegan.datasets import check_data_roots
-from mmbegan.engine import close_distributed, exit_rank, init_cpu_distributed, set_precision
+from mmbegan.engine import end_launched_rank, init_cpu_distributed, set_precision
 from mmbegan.engine.hooks.preemption_hook import PREEMPTED_BARRIER_TIMEOUT, PREEMPTED_EXIT_CODE, PreemptionHook
 from mmbegan.engine.optimizers import PRECISIONS
 
@@ -57,10 +56,8 @@ def main() -> None:
     preempted = any(isinstance(hook, PreemptionHook) and hook.preempted for hook in runner.hooks)
     code = PREEMPTED_EXIT_CODE if preempted else 0
     del runner
-    gc.collect()  # DDP's reducer, the loader workers and the rest freed while the interpreter is whole
     # the ranks agreed on the stop and are all here; the bound covers a peer the scheduler killed meanwhile
-    if close_distributed(timeout=PREEMPTED_BARRIER_TIMEOUT if preempted else None):
-        exit_rank(code)
+    end_launched_rank(code, timeout=PREEMPTED_BARRIER_TIMEOUT if preempted else None)
     sys.exit(code)
 
 

@@ -1,4 +1,5 @@
 """Starting torch.distributed where mmengine cannot (CPU-only machines), and ending it cleanly on any device."""
+import gc
 import logging
 import os
 import sys
@@ -42,6 +43,15 @@ def close_distributed(timeout: Optional[float] = None) -> bool:
                       logger='current', level=logging.WARNING)
     dist.destroy_process_group()
     return True
+
+
+def end_launched_rank(code: int, timeout: Optional[float] = None) -> None:
+    """After the caller dropped its runner: collect what still holds the process group (DDP's reducer, loader
+    workers) while the interpreter is whole, then :func:`close_distributed` and :func:`exit_rank` with ``code``.
+    Returns, doing nothing more, in a process that has no group (not launched)."""
+    gc.collect()
+    if close_distributed(timeout):
+        exit_rank(code)
 
 
 def exit_rank(code: int) -> NoReturn:

@@ -1,15 +1,17 @@
 """close_distributed ends a job's process group once every rank has arrived, and does nothing without one;
-exit_rank ends the process with its output flushed."""
+exit_rank ends the process with its output flushed; end_launched_rank does both, and nothing without a group."""
 import os
 import sys
 
+import pytest
 import torch.distributed as dist
 
-from mmbegan.engine import close_distributed, exit_rank
+from mmbegan.engine import close_distributed, end_launched_rank, exit_rank
 
 
 def test_close_distributed_ends_the_group(tmp_path):
     assert close_distributed() is False  # no group: nothing to do
+    end_launched_rank(5)  # not launched: returns
     dist.init_process_group('gloo', init_method=f'file://{tmp_path / "store"}', rank=0, world_size=1)
     assert dist.is_initialized()
     assert close_distributed() is True
@@ -19,7 +21,8 @@ def test_close_distributed_ends_the_group(tmp_path):
     assert not dist.is_initialized()
 
 
-def test_exit_rank_flushes_then_exits_with_the_code(tmp_path):
+@pytest.mark.parametrize('launched', [False, True])
+def test_a_rank_ends_with_its_output_flushed_and_its_code(tmp_path, launched):
     # a forked child (no fresh interpreter to start) whose stdout, a file, is block-buffered: without the flush the
     # line would be lost with os._exit
     out = tmp_path / 'stdout'
@@ -30,7 +33,11 @@ def test_exit_rank_flushes_then_exits_with_the_code(tmp_path):
                 os.dup2(f.fileno(), 1)
             sys.stdout = open(1, 'w', closefd=False)
             print('printed', end='')
-            exit_rank(3)
+            if launched:  # returning instead of exiting would end the child with 99
+                dist.init_process_group('gloo', init_method=f'file://{tmp_path / "store"}', rank=0, world_size=1)
+                end_launched_rank(3)
+            else:
+                exit_rank(3)
         finally:
             os._exit(99)
     _, status = os.waitpid(pid, 0)
