@@ -11,6 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 BASE=configs/began/ablation/began_n32-ablation-base_1xb16-3kiters_fashion-mnist-32x32.py
 RECIPE=configs/began/ablation/began_n32-ablation-dcgan-generator_1xb16-3kiters_fashion-mnist-32x32.py  # batch-norm generator
+FINAL=configs/began/ablation/began_n32-ablation-g512-h128_1xb16-3kiters_fashion-mnist-32x32.py  # 512-channel G, Nh 128
 OUT=${ABLATION_DIR:-work_dirs/ablation}
 JOBS=${JOBS:-1}
 THREADS=${THREADS:-$(( $(nproc) / JOBS > 0 ? $(nproc) / JOBS : 1 ))}
@@ -38,6 +39,15 @@ declare -A SETTINGS=(
     [dcgan-generator+bf16]="$RECIPE precision=bf16"
     [dcgan-generator+seed-2023+bf16]="$RECIPE randomness.seed=2023 precision=bf16"
     [dcgan-generator+seed-2024+bf16]="$RECIPE randomness.seed=2024 precision=bf16"
+    [g512-h128]="$FINAL"
+    [g512-h128+seed-2023]="$FINAL randomness.seed=2023"
+    [g512-h128+bf16]="$FINAL precision=bf16"
+    [g512-h128+seed-2023+bf16]="$FINAL randomness.seed=2023 precision=bf16"
+    [g512-h128+bf16-emulated]="$FINAL precision=bf16-emulated"
+    [g512-h128+seed-2023+bf16-emulated]="$FINAL randomness.seed=2023 precision=bf16-emulated"
+    [g512-h128+seed-2024]="$FINAL randomness.seed=2024"
+    [g512-h128+seed-2024+bf16]="$FINAL randomness.seed=2024 precision=bf16"
+    [g512-h128+seed-2024+bf16-emulated]="$FINAL randomness.seed=2024 precision=bf16-emulated"
 )
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(baseline lambda_k-1e-3 pull-away-0.1 latent-0.1 gamma-0.75 lr-1e-4 init-author
