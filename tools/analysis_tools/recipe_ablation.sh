@@ -48,6 +48,9 @@ declare -A SETTINGS=(
     [g512-h128+seed-2024]="$FINAL randomness.seed=2024"
     [g512-h128+seed-2024+bf16]="$FINAL randomness.seed=2024 precision=bf16"
     [g512-h128+seed-2024+bf16-emulated]="$FINAL randomness.seed=2024 precision=bf16-emulated"
+    [g512-h128+seed-2025]="$FINAL randomness.seed=2025"
+    [g512-h128+seed-2025+bf16]="$FINAL randomness.seed=2025 precision=bf16"
+    [g512-h128+seed-2025+bf16-emulated]="$FINAL randomness.seed=2025 precision=bf16-emulated"
 )
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(baseline lambda_k-1e-3 pull-away-0.1 latent-0.1 gamma-0.75 lr-1e-4 init-author
