@@ -6,7 +6,8 @@
 # Runs go to $ABLATION_DIR (default work_dirs/ablation/<name>), $JOBS at a time (default 1) with
 # $THREADS torch threads each (default: cores / JOBS). A setting is --cfg-options for the baseline config, or a
 # config of its own (a .py path), optionally followed by --cfg-options for it. A setting whose work dir holds a
-# finished run is skipped; tools/analysis_tools/ablation_table.py prints the table.
+# finished run is skipped; tools/analysis_tools/ablation_table.py prints the table. A NAME may end in +seed-N
+# (another seed) and then +bf16 or +bf16-emulated (another precision): dcgan-generator+seed-2023+bf16.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BASE=configs/began/ablation/began_n32-ablation-base_1xb16-3kiters_fashion-mnist-32x32.py
@@ -29,28 +30,9 @@ declare -A SETTINGS=(
     [latent-0.1]='model.latent_constraint=0.1'
     [pull-away-0.1]='model.pull_away=0.1'
     [dcgan-generator]="$RECIPE"
-    [dcgan-generator+seed-2023]="$RECIPE randomness.seed=2023"
     [dcgan-generator+batch-32]="$RECIPE train_dataloader.batch_size=32"
     [dcgan-generator+init-author]="$RECIPE model.discriminator.init_cfg=None"
-    [dcgan-generator+bf16-emulated]="$RECIPE precision=bf16-emulated"
-    [dcgan-generator+seed-2023+bf16-emulated]="$RECIPE randomness.seed=2023 precision=bf16-emulated"
-    [dcgan-generator+seed-2024]="$RECIPE randomness.seed=2024"
-    [dcgan-generator+seed-2024+bf16-emulated]="$RECIPE randomness.seed=2024 precision=bf16-emulated"
-    [dcgan-generator+bf16]="$RECIPE precision=bf16"
-    [dcgan-generator+seed-2023+bf16]="$RECIPE randomness.seed=2023 precision=bf16"
-    [dcgan-generator+seed-2024+bf16]="$RECIPE randomness.seed=2024 precision=bf16"
     [g512-h128]="$FINAL"
-    [g512-h128+seed-2023]="$FINAL randomness.seed=2023"
-    [g512-h128+bf16]="$FINAL precision=bf16"
-    [g512-h128+seed-2023+bf16]="$FINAL randomness.seed=2023 precision=bf16"
-    [g512-h128+bf16-emulated]="$FINAL precision=bf16-emulated"
-    [g512-h128+seed-2023+bf16-emulated]="$FINAL randomness.seed=2023 precision=bf16-emulated"
-    [g512-h128+seed-2024]="$FINAL randomness.seed=2024"
-    [g512-h128+seed-2024+bf16]="$FINAL randomness.seed=2024 precision=bf16"
-    [g512-h128+seed-2024+bf16-emulated]="$FINAL randomness.seed=2024 precision=bf16-emulated"
-    [g512-h128+seed-2025]="$FINAL randomness.seed=2025"
-    [g512-h128+seed-2025+bf16]="$FINAL randomness.seed=2025 precision=bf16"
-    [g512-h128+seed-2025+bf16-emulated]="$FINAL randomness.seed=2025 precision=bf16-emulated"
 )
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(baseline lambda_k-1e-3 pull-away-0.1 latent-0.1 gamma-0.75 lr-1e-4 init-author
@@ -60,13 +42,28 @@ names=("$@")
                                  dcgan-generator+seed-2024 dcgan-generator+seed-2024+bf16-emulated
                                  dcgan-generator+bf16 dcgan-generator+seed-2023+bf16 dcgan-generator+seed-2024+bf16)
 
+# The setting of NAME: its SETTINGS entry, plus the --cfg-options of a trailing +seed-N and +bf16[-emulated].
+setting_of() {
+    local name=$1 extra=''
+    if [[ $name =~ ^(.+)\+(bf16|bf16-emulated)$ ]]; then
+        name=${BASH_REMATCH[1]}; extra="precision=${BASH_REMATCH[2]}"
+    fi
+    if [[ $name =~ ^(.+)\+seed-([0-9]+)$ ]]; then
+        name=${BASH_REMATCH[1]}; extra="randomness.seed=${BASH_REMATCH[2]}${extra:+ $extra}"
+    fi
+    [ -n "${SETTINGS[$name]+x}" ] || return 1
+    local setting=${SETTINGS[$name]}
+    echo "${setting}${setting:+${extra:+ }}${extra}"
+}
+
 run() {
     local name=$1 work="$OUT/$1"
     if ls "$work"/*/vis_data/scalars.json >/dev/null 2>&1 && grep -q 'coverage-2k/effective_classes' \
             "$work"/*/vis_data/scalars.json; then
         echo "== $name: finished before, skipped"; return
     fi
-    local setting=${SETTINGS[$name]} config=$BASE
+    local setting config=$BASE
+    setting=$(setting_of "$name")
     echo "== $name: ${setting:-(baseline)}"
     if [[ ${setting%% *} == *.py ]]; then config=${setting%% *}; setting=${setting#"$config"}; setting=${setting# }; fi
     # shellcheck disable=SC2086
@@ -77,7 +74,8 @@ run() {
 
 mkdir -p "$OUT"
 for name in "${names[@]}"; do
-    [ -n "${SETTINGS[$name]+x}" ] || { echo "unknown setting $name (known: ${!SETTINGS[*]})" >&2; exit 2; }
+    setting_of "$name" >/dev/null || { echo "unknown setting $name (known: ${!SETTINGS[*]}, each optionally" \
+        "followed by +seed-N and +bf16 or +bf16-emulated)" >&2; exit 2; }
 done
 for name in "${names[@]}"; do
     while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n; done
