@@ -8,7 +8,8 @@ CONFIG is the config the run trained (the copy mmengine writes into the work dir
 ``--cfg-options``); WORK_DIR its work dir (``iter_N.pth`` and mmengine's logs). Minutes are
 training wall clock from the logs (``mmbegan.apis.checkpoint_times``: start-up, validation and checkpointing
 included). Each checkpoint (default: every ``iter_N.pth``) is evaluated with the config's test metrics whose prefix
-``--metrics`` names (default: all of them), as ``tools/test.py`` does, into ``WORK_DIR/time_to_quality/iter_N/``.
+``--metrics`` names (default: all of them), as ``tools/test.py`` does, into ``WORK_DIR/time_to_quality/iter_N/``,
+in ascending order of N whatever the order of ``--iters``, so the first one at or below a threshold is reported.
 Prints a Markdown table (per-class shares only in ``--out``).
 """
 import argparse
