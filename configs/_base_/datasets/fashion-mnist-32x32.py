@@ -9,7 +9,7 @@ pipeline = [
     dict(type='NumpyPad', keys='gt', padding=((2, 2), (2, 2), (0, 0))),
     dict(type='PackInputs'),
 ]
-# loaded in the main process (≈ 3 ms per batch): on 2 cores, loader workers slowed training 1.3–1.6× (README);
+# loaded in the main process (≈ 3 ms per batch): on 2 cores, loader workers slowed training up to 1.6× (README);
 # with cores to spare (a GPU machine), raise num_workers: the batches stay the same
 train_dataloader = dict(
     batch_size=16, num_workers=0, persistent_workers=False,
