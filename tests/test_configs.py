@@ -44,7 +44,8 @@ def test_began_celeba_is_the_recipe_and_the_fashion_configs_share_it():
     demo = Config.fromfile(osp.join(REPO, 'configs/began/began_n32_1xb16-3kiters_fashion-mnist-32x32.py'))
     wide = Config.fromfile(osp.join(REPO, 'configs/began/began_n32-g512_1xb16-25kiters_fashion-mnist-32x32.py'))
     wide_d = Config.fromfile(osp.join(REPO, 'configs/began/began_n64_1xb16-20kiters_fashion-mnist-32x32.py'))
-    for cfg in (short, fashion, demo, wide, wide_d):
+    batch32 = Config.fromfile(osp.join(REPO, 'configs/began/began_n48-g512-h128_1xb32-20kiters_fashion-mnist-32x32.py'))
+    for cfg in (short, fashion, demo, wide, wide_d, batch32):
         m = cfg.model
         assert (m.gamma, m.lambda_k, m.discriminator.init_cfg.type, m.ema_config.momentum) == (1.0, 0.02, 'Kaiming',
                                                                                                   1e-3)
@@ -55,7 +56,10 @@ def test_began_celeba_is_the_recipe_and_the_fashion_configs_share_it():
     assert short.train_dataloader.dataset.data_root == 'data/celeba-cropped/64x64'
     assert wide.model.generator.base_channels == 512
     assert wide_d.model.discriminator.base_channels == 64
-    for cfg in (wide, wide_d):
+    assert (batch32.train_dataloader.batch_size, batch32.train_cfg.max_iters) == (32, 20000)
+    assert (batch32.model.discriminator.base_channels, batch32.model.discriminator.embedding_size) == (48, 128)
+    assert batch32.model.generator.base_channels == 512 and batch32.randomness.seed == 2022
+    for cfg in (wide, wide_d, batch32):
         assert not any(hook['type'] == 'MGlobalPlateauHook' for hook in cfg.custom_hooks)
 
 
