@@ -1,8 +1,12 @@
 """A run of 2N iterations equals N iterations + --resume N: weights, k_t, optimizer, lr decay, carry, EMA and the
 data stream, which the resumed run starts at the saved position instead of replaying the consumed batches."""
+import os
+import signal
+
 import pytest
 import torch
 from mmagic.datasets import BasicImageDataset
+from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
 from mmbegan.engine.runner.resumable_iter_loop import DATA_POSITION_KEY
@@ -20,8 +24,19 @@ N = 3
 IMAGES, BATCH = 16, 4  # 4 batches per pass over the data: the resumed half crosses into the second pass
 
 
+class SigtermAfter(Hook):
+    """Send this process SIGTERM after iteration ``iteration`` (1-based): a pre-emption PreemptionHook handles."""
+
+    def __init__(self, iteration: int) -> None:
+        self.iteration = iteration
+
+    def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
+        if runner.iter + 1 == self.iteration:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+
 def run(work_dir, data_root, max_iters, resume=False, workers=0, loop='ResumableIterBasedTrainLoop',
-        sampler='ResumableInfiniteSampler', extra=''):
+        sampler='ResumableInfiniteSampler', extra='', preempt_after=None):
     cfg = tiny_cfg(FASHION_CFG, work_dir, data_root, max_iters=max_iters, batch_size=BATCH, vis_interval=100,
                    extra=EXTRA + extra)
     cfg.default_hooks.checkpoint.interval = N
@@ -30,17 +45,19 @@ def run(work_dir, data_root, max_iters, resume=False, workers=0, loop='Resumable
     cfg.train_dataloader.update(num_workers=workers, persistent_workers=workers > 0,
                                 sampler=dict(type=sampler, shuffle=True))
     runner = Runner.from_cfg(cfg)
+    if preempt_after:
+        runner.register_hook(SigtermAfter(preempt_after), 'VERY_HIGH')
     runner.train()
     return runner, plateau_hook(runner)
 
 
 def plateau_hook(runner):
-    return next(h for h in runner.hooks if type(h).__name__ == 'MGlobalPlateauHook')
+    return next((h for h in runner.hooks if type(h).__name__ == 'MGlobalPlateauHook'), None)
 
 
 def state_of(runner, hook) -> dict:
     return dict(model=runner.model.state_dict(), optimizer=runner.optim_wrapper.state_dict(),
-                lr_decay=hook.state_dict(), data=runner.message_hub.get_info(DATA_POSITION_KEY))
+                lr_decay=hook and hook.state_dict(), data=runner.message_hub.get_info(DATA_POSITION_KEY))
 
 
 def assert_same(a, b, path=''):
@@ -100,6 +117,22 @@ def test_resume_is_exact_with_discriminator_steps(tmp_path, data_root):
     resumed = run(tmp_path / 'split', data_root, 2 * N, resume=True, extra=extra)
     assert resumed[0].model.discriminator_steps == 2
     assert_same(expected, state_of(*resumed))
+
+
+@pytest.mark.integration
+def test_step_schedule_halves_both_rates_and_resumes_exactly(tmp_path, data_root):
+    """A config's ``param_scheduler`` (the batch-32 recipe's MultiStepLR) applies to G's and D's optimizers; the run
+    is pre-empted before its milestone, and the resumed run counts from the saved step and ends where the straight
+    run does."""
+    extra = (f"param_scheduler = dict(type='MultiStepLR', by_epoch=False, milestones=[{N + 1}], gamma=0.5)\n"
+             "custom_hooks = [hook for hook in custom_hooks if hook['type'] != 'MGlobalPlateauHook']\n")
+    straight = run(tmp_path / 'straight', data_root, 2 * N, extra=extra)
+    first_half, _ = run(tmp_path / 'split', data_root, 2 * N, extra=extra, preempt_after=N)
+    resumed = run(tmp_path / 'split', data_root, 2 * N, resume=True, extra=extra)
+    for name in ('generator', 'discriminator'):
+        assert first_half.iter == N and first_half.optim_wrapper[name].param_groups[0]['lr'] == 1e-3
+        assert resumed[0].optim_wrapper[name].param_groups[0]['lr'] == 5e-4
+    assert_same(state_of(*straight), state_of(*resumed))
 
 
 @pytest.mark.integration
