@@ -25,7 +25,8 @@ IMAGES, BATCH = 16, 4  # 4 batches per pass over the data: the resumed half cros
 
 
 class SigtermAfter(Hook):
-    """Send this process SIGTERM after iteration ``iteration`` (1-based): a pre-emption PreemptionHook handles."""
+    """Send this process SIGTERM after iteration ``iteration`` (1-based), as a cluster pre-empting the job would:
+    PreemptionHook then saves a checkpoint and stops the run."""
 
     def __init__(self, iteration: int) -> None:
         self.iteration = iteration
