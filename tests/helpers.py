@@ -55,7 +55,7 @@ default_hooks = dict(checkpoint=dict(interval={max(1, max_iters // 2)}, backend_
                      logger=dict(interval=1))
 custom_hooks = [
     {BEGAN_HOOKS.format(interval=vis_interval) if began else ''}
-    dict(type='VisualizationHook', interval={vis_interval}, fixed_input=True, n_samples=4,
+    dict(type='ResumableVisualizationHook', interval={vis_interval}, fixed_input=True, n_samples=4,
          vis_kwargs_list=dict(type='GAN', name='fake_img')),
     dict(type='RandomStateHook'),
     dict(type='PreemptionHook'),

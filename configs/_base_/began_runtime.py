@@ -17,8 +17,8 @@ equilibrium_hook = dict(type='BEGANEquilibriumHook')
 # 10 windows (the stall rule of tensorpack's BEGAN), never below 2e-5 (carpedm20's floor, added after a
 # collapse caused by decaying too far).
 lr_decay_hook = dict(type='MGlobalPlateauHook', window=500, patience=10, factor=0.5, min_lr=2e-5)
-# sample grids from fixed noise, so successive frames are comparable
-vis_hook = dict(type='VisualizationHook', interval=5000, fixed_input=True,
+# sample grids from fixed noise (kept in checkpoints), so successive frames are comparable, also across --resume
+vis_hook = dict(type='ResumableVisualizationHook', interval=5000, fixed_input=True,
                 vis_kwargs_list=dict(type='GAN', name='fake_img'))
 # BEGAN's diagnostic: rows x, D(x), G(z), D(G(z)) for fixed x and z
 recon_hook = dict(type='BEGANReconstructionHook', interval=5000, n_samples=8)

@@ -33,7 +33,8 @@ train_cfg = dict(max_iters=20000, val_interval=5000)
 custom_hooks = [
     dict(type='BEGANEquilibriumHook'),
     dict(type='MGlobalPlateauHook', window=200, patience=10, factor=0.5, min_lr=2e-5),
-    dict(type='VisualizationHook', interval=1000, fixed_input=True, vis_kwargs_list=dict(type='GAN', name='fake_img')),
+    dict(type='ResumableVisualizationHook', interval=1000, fixed_input=True,
+         vis_kwargs_list=dict(type='GAN', name='fake_img')),
     dict(type='BEGANReconstructionHook', interval=1000, n_samples=8),
     dict(type='EMABatchNormHook'),
     dict(type='RandomStateHook'),

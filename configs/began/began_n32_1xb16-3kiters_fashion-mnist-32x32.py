@@ -7,7 +7,8 @@ train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
 custom_hooks = [
     dict(type='BEGANEquilibriumHook'),
     dict(type='MGlobalPlateauHook', window=200, patience=5, factor=0.5, min_lr=2e-5),
-    dict(type='VisualizationHook', interval=500, fixed_input=True, vis_kwargs_list=dict(type='GAN', name='fake_img')),
+    dict(type='ResumableVisualizationHook', interval=500, fixed_input=True,
+         vis_kwargs_list=dict(type='GAN', name='fake_img')),
     dict(type='BEGANReconstructionHook', interval=500, n_samples=8),
     dict(type='EMABatchNormHook'),
     dict(type='RandomStateHook'),

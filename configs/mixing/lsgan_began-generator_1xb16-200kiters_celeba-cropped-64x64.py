@@ -18,7 +18,7 @@ model = dict(
 optim_wrapper = dict(
     generator=dict(optimizer=dict(type='Adam', lr=1e-4, betas=(0.5, 0.99))),
     discriminator=dict(optimizer=dict(type='Adam', lr=1e-4, betas=(0.5, 0.99))))
-custom_hooks = [dict(type='VisualizationHook', interval=5000, fixed_input=True,
+custom_hooks = [dict(type='ResumableVisualizationHook', interval=5000, fixed_input=True,
                      vis_kwargs_list=dict(type='GAN', name='fake_img'))]
 train_cfg = dict(max_iters=200000, val_interval=10000)
 

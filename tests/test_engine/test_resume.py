@@ -37,9 +37,13 @@ class SigtermAfter(Hook):
 
 
 def run(work_dir, data_root, max_iters, resume=False, workers=0, loop='ResumableIterBasedTrainLoop',
-        sampler='ResumableInfiniteSampler', extra='', preempt_after=None):
-    cfg = tiny_cfg(FASHION_CFG, work_dir, data_root, max_iters=max_iters, batch_size=BATCH, vis_interval=100,
+        sampler='ResumableInfiniteSampler', extra='', preempt_after=None, vis_hook='ResumableVisualizationHook'):
+    """Train to ``max_iters``, with sample grids every 2 iterations (in both halves of a split run)."""
+    cfg = tiny_cfg(FASHION_CFG, work_dir, data_root, max_iters=max_iters, batch_size=BATCH, vis_interval=2,
                    extra=EXTRA + extra)
+    for hook in cfg.custom_hooks:
+        if hook.type == 'ResumableVisualizationHook':
+            hook.type = vis_hook
     cfg.default_hooks.checkpoint.interval = N
     cfg.resume = resume
     cfg.train_cfg = dict(type=loop, max_iters=max_iters, val_interval=10 ** 6)
@@ -106,6 +110,20 @@ def test_resume_is_exact(tmp_path, data_root, straight, workers):
     assert expected['data']['position'] == 2 * N * BATCH
     assert_same(expected, state_of(resumed, resumed_hook))
     assert resumed_hook.schedulers['generator'].last_step > 0  # the plateau detector has seen windows
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize('vis_hook, exact', [('ResumableVisualizationHook', True), ('VisualizationHook', False)])
+def test_grid_noise_survives_resume(tmp_path, data_root, straight, vis_hook, exact):
+    """The first grid after a resume reuses the checkpoint's fixed noise; mmagic's own hook draws it again from the
+    training RNG, and the resumed run then leaves the uninterrupted run's path."""
+    run(tmp_path, data_root, N, vis_hook=vis_hook)
+    resumed = state_of(*run(tmp_path, data_root, 2 * N, resume=True, vis_hook=vis_hook))
+    if exact:
+        assert_same(straight(0), resumed)
+    else:
+        with pytest.raises(AssertionError):
+            assert_same(straight(0)['model'], resumed['model'])
 
 
 @pytest.mark.integration

@@ -32,7 +32,7 @@ def test_benchmark_reports_every_quantity(tmp_path):
     assert 'layer roofline' in proc.stdout and 'bare / layer roofline' in proc.stdout
     assert report['memory']['rss_peak'] > 0
     assert report['setup']['image_shape'] == '1x32x32'
-    assert 'VisualizationHook' in report['setup']['runner_switched_off']
+    assert 'ResumableVisualizationHook' in report['setup']['runner_switched_off']
     assert 'runner / bare' in proc.stdout and 'synthetic: 16 random 28x28x1 PNGs' in proc.stdout
     # fp32 training: its bare loop is the fp32 reference itself, and the conv peaks are fp32 too
     assert report['setup']['precision'] == 'precision: fp32 (asked for)'

@@ -27,7 +27,8 @@ train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
 custom_hooks = [
     dict(type='BEGANEquilibriumHook'),
     dict(type='MGlobalPlateauHook', window=200, patience=5, factor=0.5, min_lr=2e-5),
-    dict(type='VisualizationHook', interval=1000, fixed_input=True, vis_kwargs_list=dict(type='GAN', name='fake_img')),
+    dict(type='ResumableVisualizationHook', interval=1000, fixed_input=True,
+         vis_kwargs_list=dict(type='GAN', name='fake_img')),
     dict(type='RandomStateHook'),
     dict(type='PreemptionHook'),
 ]

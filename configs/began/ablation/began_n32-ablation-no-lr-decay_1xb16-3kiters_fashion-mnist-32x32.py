@@ -3,7 +3,8 @@ _base_ = ['./began_n32-ablation-base_1xb16-3kiters_fashion-mnist-32x32.py']
 
 custom_hooks = [
     dict(type='BEGANEquilibriumHook'),
-    dict(type='VisualizationHook', interval=1000, fixed_input=True, vis_kwargs_list=dict(type='GAN', name='fake_img')),
+    dict(type='ResumableVisualizationHook', interval=1000, fixed_input=True,
+         vis_kwargs_list=dict(type='GAN', name='fake_img')),
     dict(type='RandomStateHook'),
     dict(type='PreemptionHook'),
 ]

@@ -6,6 +6,7 @@ from .m_global_plateau_hook import MGlobalPlateauHook
 from .preemption_hook import PreemptionHook
 from .random_state_hook import RandomStateHook
 from .resumable_checkpoint_hook import ResumableCheckpointHook
+from .resumable_visualization_hook import ResumableVisualizationHook
 
 __all__ = ['BEGANEquilibriumHook', 'BEGANReconstructionHook', 'EMABatchNormHook', 'MGlobalPlateauHook',
-           'PreemptionHook', 'RandomStateHook', 'ResumableCheckpointHook']
+           'PreemptionHook', 'RandomStateHook', 'ResumableCheckpointHook', 'ResumableVisualizationHook']
