@@ -1,5 +1,6 @@
-"""A run of 2N iterations equals N iterations + --resume N: weights, k_t, optimizer, lr decay, carry, EMA and the
-data stream, which the resumed run starts at the saved position instead of replaying the consumed batches."""
+"""A run of 2N iterations equals N iterations + --resume N: weights, k_t, optimizer, lr decay and schedule, carry,
+EMA, the sample grids' noise and the data stream, which the resumed run starts at the saved position instead of
+replaying the consumed batches."""
 import os
 import signal
 
