@@ -61,7 +61,8 @@ def test_began_celeba_is_the_recipe_and_the_fashion_configs_share_it():
     assert batch32.model.generator.base_channels == 512 and batch32.randomness.seed == 2022
     for cfg in (wide, wide_d, batch32):
         assert not any(hook['type'] == 'MGlobalPlateauHook' for hook in cfg.custom_hooks)
-    assert batch32.param_scheduler == dict(type='MultiStepLR', by_epoch=False, milestones=[15000], gamma=0.5)
+    assert batch32.param_scheduler == dict(type='MultiStepLR', by_epoch=False, milestones=[15000], gamma=0.5,
+                                       end=10**9)
     assert all(cfg.get('param_scheduler') is None for cfg in (short, fashion, demo, wide, wide_d))
 
 

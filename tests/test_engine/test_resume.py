@@ -7,11 +7,12 @@ import signal
 import pytest
 import torch
 from mmagic.datasets import BasicImageDataset
+from mmengine.config import Config
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
 from mmbegan.engine.runner.resumable_iter_loop import DATA_POSITION_KEY
-from tests.helpers import FASHION_CFG, tiny_cfg, write_images
+from tests.helpers import FASHION_CFG, REPO, tiny_cfg, write_images
 
 # BEGAN's generator (the Fashion-MNIST recipe's is mmagic's DCGANGenerator) with vanishing residuals, EMA on, a
 # fast lr-decay window, so every piece of state moves in a few iterations
@@ -21,6 +22,7 @@ model = dict(generator=dict(_delete_=True, type='BEGANGenerator', output_scale=3
              discriminator=dict(base_channels=4, vanishing_residual_iters=10), ema_config=dict(momentum=0.5))
 optim_wrapper = dict(generator=dict(optimizer=dict(lr=1e-3)), discriminator=dict(optimizer=dict(lr=1e-3)))
 """
+B32_CFG = f'{REPO}/configs/began/began_n48-g512-h128_1xb32-20kiters_fashion-mnist-32x32.py'
 N = 3
 IMAGES, BATCH = 16, 4  # 4 batches per pass over the data: the resumed half crosses into the second pass
 
@@ -140,14 +142,19 @@ def test_resume_is_exact_with_discriminator_steps(tmp_path, data_root):
 
 
 @pytest.mark.integration
-def test_step_schedule_halves_both_rates_and_resumes_exactly(tmp_path, data_root):
-    """A config's ``param_scheduler`` (the batch-32 recipe's MultiStepLR) applies to G's and D's optimizers; the run
-    is pre-empted before its milestone, and the resumed run counts from the saved step and ends where the straight
-    run does."""
-    extra = (f"param_scheduler = dict(type='MultiStepLR', by_epoch=False, milestones=[{N + 1}], gamma=0.5)\n"
+@pytest.mark.parametrize('first_launch', ['preempted', 'shorter max_iters'])
+def test_step_schedule_halves_both_rates_and_resumes_exactly(tmp_path, data_root, first_launch):
+    """The batch-32 recipe's ``param_scheduler`` (its milestone moved to N + 1) applies to G's and D's optimizers;
+    the first launch stops before the milestone (pre-empted, or a shorter ``max_iters``: the scheduler's ``end``
+    must not be that launch's), and the resumed run halves both rates and ends where the straight run does."""
+    scheduler = dict(Config.fromfile(B32_CFG).param_scheduler, milestones=[N + 1])
+    extra = (f'param_scheduler = {scheduler!r}\n'
              "custom_hooks = [hook for hook in custom_hooks if hook['type'] != 'MGlobalPlateauHook']\n")
     straight = run(tmp_path / 'straight', data_root, 2 * N, extra=extra)
-    first_half, _ = run(tmp_path / 'split', data_root, 2 * N, extra=extra, preempt_after=N)
+    if first_launch == 'preempted':
+        first_half, _ = run(tmp_path / 'split', data_root, 2 * N, extra=extra, preempt_after=N)
+    else:
+        first_half, _ = run(tmp_path / 'split', data_root, N, extra=extra)
     resumed = run(tmp_path / 'split', data_root, 2 * N, resume=True, extra=extra)
     for name in ('generator', 'discriminator'):
         assert first_half.iter == N and first_half.optim_wrapper[name].param_groups[0]['lr'] == 1e-3
