@@ -1,10 +1,10 @@
 """mmagic's sample-grid hook with its fixed inputs in the checkpoint, so a resumed run neither redraws them nor
 shifts the training noise stream."""
 from collections import defaultdict
-from collections.abc import Mapping
 
 from mmagic.engine.hooks import VisualizationHook
 from mmagic.registry import HOOKS
+from mmengine.config import ConfigDict
 
 CHECKPOINT_KEY = 'visualization_inputs'
 
@@ -21,18 +21,10 @@ class ResumableVisualizationHook(VisualizationHook):
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
         if any(self.inputs_buffer.values()):
-            checkpoint[CHECKPOINT_KEY] = _plain(dict(self.inputs_buffer))
+            # plain dicts (the buffer holds ConfigDicts), so the checkpoint loads with torch's weights_only
+            checkpoint[CHECKPOINT_KEY] = ConfigDict(dict(self.inputs_buffer)).to_dict()
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
         if runner._resume and CHECKPOINT_KEY in checkpoint:
             self.inputs_buffer = defaultdict(list, checkpoint[CHECKPOINT_KEY])
 
-
-def _plain(value):
-    """``value`` with every mapping (mmengine's ConfigDict among them) a dict and every sequence a list, so the
-    checkpoint loads with ``torch.load(weights_only=True)``."""
-    if isinstance(value, Mapping):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
-    return value
