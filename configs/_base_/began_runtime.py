@@ -33,8 +33,10 @@ custom_hooks = [equilibrium_hook, lr_decay_hook, vis_hook, recon_hook, rng_hook,
 train_cfg = dict(_delete_=True, type='ResumableIterBasedTrainLoop', val_begin=1, val_interval=10000)
 
 # checkpoints are written to a temporary file and renamed: a crash mid-save never leaves a truncated iter_N.pth;
-# a run stopped early (SIGTERM) also saves the iteration it stops at
-default_hooks = dict(checkpoint=dict(type='ResumableCheckpointHook', backend_args=dict(backend='atomic_local')))
+# a run stopped early (SIGTERM) also saves the iteration it stops at. A resumed lr schedule's end comes from this
+# launch's config (by default its max_iters), not from the checkpoint: a short first launch does not cut it short
+default_hooks = dict(checkpoint=dict(type='ResumableCheckpointHook', backend_args=dict(backend='atomic_local')),
+                     param_scheduler=dict(type='ResumableParamSchedulerHook'))
 
 # k_t, m_global and balance are logged unsmoothed every logging step; m_global_avg is M_global averaged
 # over the last 100 iterations

@@ -6,6 +6,4 @@ _base_ = ['./began_n48-g512-h128_1xb16-25kiters_fashion-mnist-32x32.py']
 
 train_dataloader = dict(batch_size=32)
 train_cfg = dict(max_iters=20000)
-# end given: by default mmengine saves the first launch's max_iters as end, so a run first trained to fewer than
-# 15k iterations would never halve after --resume.
-param_scheduler = dict(type='MultiStepLR', by_epoch=False, milestones=[15000], gamma=0.5, end=10**9)
+param_scheduler = dict(type='MultiStepLR', by_epoch=False, milestones=[15000], gamma=0.5)

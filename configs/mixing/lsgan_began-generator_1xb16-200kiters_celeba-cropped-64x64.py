@@ -25,6 +25,8 @@ train_cfg = dict(max_iters=200000, val_interval=10000)
 metrics = [dict(type='SWD', prefix='swd', fake_nums=16384, sample_model='orig', image_shape=(3, 64, 64))]
 val_evaluator = dict(metrics=metrics)
 test_evaluator = dict(metrics=metrics)
-# mmbegan's checkpoint hook: it also saves where a run stops early (PreemptionHook) and keeps the last good file
+# mmbegan's checkpoint hook: it also saves where a run stops early (PreemptionHook) and keeps the last good file;
+# its scheduler hook: a resumed schedule's end follows this launch's max_iters
 default_hooks = dict(checkpoint=dict(type='ResumableCheckpointHook', interval=10000, save_best='swd/avg',
-                                     rule='less'))
+                                     rule='less'),
+                     param_scheduler=dict(type='ResumableParamSchedulerHook'))

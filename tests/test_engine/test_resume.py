@@ -40,7 +40,8 @@ class SigtermAfter(Hook):
 
 
 def run(work_dir, data_root, max_iters, resume=False, workers=0, loop='ResumableIterBasedTrainLoop',
-        sampler='ResumableInfiniteSampler', extra='', preempt_after=None, vis_hook='ResumableVisualizationHook'):
+        sampler='ResumableInfiniteSampler', extra='', preempt_after=None, vis_hook='ResumableVisualizationHook',
+        scheduler_hook='ResumableParamSchedulerHook'):
     """Train to ``max_iters``, with sample grids every 2 iterations (in both halves of a split run)."""
     cfg = tiny_cfg(FASHION_CFG, work_dir, data_root, max_iters=max_iters, batch_size=BATCH, vis_interval=2,
                    extra=EXTRA + extra)
@@ -48,6 +49,7 @@ def run(work_dir, data_root, max_iters, resume=False, workers=0, loop='Resumable
         if hook.type == 'ResumableVisualizationHook':
             hook.type = vis_hook
     cfg.default_hooks.checkpoint.interval = N
+    cfg.default_hooks.param_scheduler.type = scheduler_hook
     cfg.resume = resume
     cfg.train_cfg = dict(type=loop, max_iters=max_iters, val_interval=10 ** 6)
     cfg.train_dataloader.update(num_workers=workers, persistent_workers=workers > 0,
@@ -141,25 +143,45 @@ def test_resume_is_exact_with_discriminator_steps(tmp_path, data_root):
     assert_same(expected, state_of(*resumed))
 
 
+def halving_run(work_dir, data_root, first_launch: str, scheduler_hook: str, extra: str):
+    """The split run of the schedule tests: a first launch that stops at N (pre-empted, or a shorter ``max_iters``),
+    then ``--resume`` to 2N; returns both runners."""
+    hooks = dict(extra=extra, scheduler_hook=scheduler_hook)
+    if first_launch == 'preempted':
+        first_half, _ = run(work_dir, data_root, 2 * N, preempt_after=N, **hooks)
+    else:
+        first_half, _ = run(work_dir, data_root, N, **hooks)
+    assert first_half.iter == N
+    return first_half, run(work_dir, data_root, 2 * N, resume=True, **hooks)[0]
+
+
+def lrs(runner) -> list:
+    return [runner.optim_wrapper[name].param_groups[0]['lr'] for name in ('generator', 'discriminator')]
+
+
+# the batch-32 recipe's schedule with its milestone moved to N + 1, without the lr-decay hook
+HALVING = (f"param_scheduler = {dict(Config.fromfile(B32_CFG).param_scheduler, milestones=[N + 1])!r}\n"
+           "custom_hooks = [hook for hook in custom_hooks if hook['type'] != 'MGlobalPlateauHook']\n")
+
+
 @pytest.mark.integration
 @pytest.mark.parametrize('first_launch', ['preempted', 'shorter max_iters'])
 def test_step_schedule_halves_both_rates_and_resumes_exactly(tmp_path, data_root, first_launch):
-    """The batch-32 recipe's ``param_scheduler`` (its milestone moved to N + 1) applies to G's and D's optimizers;
-    the first launch stops before the milestone (pre-empted, or a shorter ``max_iters``: the scheduler's ``end``
-    must not be that launch's), and the resumed run halves both rates and ends where the straight run does."""
-    scheduler = dict(Config.fromfile(B32_CFG).param_scheduler, milestones=[N + 1])
-    extra = (f'param_scheduler = {scheduler!r}\n'
-             "custom_hooks = [hook for hook in custom_hooks if hook['type'] != 'MGlobalPlateauHook']\n")
-    straight = run(tmp_path / 'straight', data_root, 2 * N, extra=extra)
-    if first_launch == 'preempted':
-        first_half, _ = run(tmp_path / 'split', data_root, 2 * N, extra=extra, preempt_after=N)
-    else:
-        first_half, _ = run(tmp_path / 'split', data_root, N, extra=extra)
-    resumed = run(tmp_path / 'split', data_root, 2 * N, resume=True, extra=extra)
-    for name in ('generator', 'discriminator'):
-        assert first_half.iter == N and first_half.optim_wrapper[name].param_groups[0]['lr'] == 1e-3
-        assert resumed[0].optim_wrapper[name].param_groups[0]['lr'] == 5e-4
-    assert_same(state_of(*straight), state_of(*resumed))
+    """The recipe's ``param_scheduler`` applies to G's and D's optimizers; after a first launch that stops before
+    the milestone, the resumed run halves both rates and ends where the straight run does."""
+    first_half, resumed = halving_run(tmp_path / 'split', data_root, first_launch, 'ResumableParamSchedulerHook',
+                                      HALVING)
+    assert lrs(first_half) == [1e-3, 1e-3] and lrs(resumed) == [5e-4, 5e-4]
+    straight = run(tmp_path / 'straight', data_root, 2 * N, extra=HALVING)
+    assert_same(state_of(*straight), state_of(resumed, plateau_hook(resumed)))
+
+
+@pytest.mark.integration
+def test_mmengine_scheduler_hook_keeps_the_first_launchs_end(tmp_path, data_root):
+    """Why the runtime replaces mmengine's ParamSchedulerHook: with it, the shorter first launch's ``max_iters``
+    stays the schedule's end after ``--resume``, and the milestone after it never applies."""
+    _, resumed = halving_run(tmp_path, data_root, 'shorter max_iters', 'ParamSchedulerHook', HALVING)
+    assert lrs(resumed) == [1e-3, 1e-3]
 
 
 @pytest.mark.integration
